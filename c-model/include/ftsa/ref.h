@@ -1,0 +1,41 @@
+/* Reference model: integer inference of a whole network, stage by stage as the
+ * hardware does it (accumulate -> requantize -> activation/clip -> pool).  It is
+ * the golden model every back end is compared with. */
+#ifndef FTSA_REF_H
+#define FTSA_REF_H
+
+#include <stdint.h>
+
+#include "ftsa/error.h"
+#include "ftsa/net.h"
+
+/* Per-network workspace: every layer's output stays readable after a run. */
+typedef struct {
+    const ftsa_net_t *net;
+    int8_t **out;      /* out[i]: layer i output, ftsa_shape_elems(layers[i].out) */
+    int32_t **bias;    /* folded bias per weighted layer (NULL otherwise) */
+    int8_t *cols;      /* im2col scratch for conv rows */
+} ftsa_ref_t;
+
+/* Prepare a workspace for net (net must stay alive and unchanged). */
+ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *err);
+void ftsa_ref_free(ftsa_ref_t *ref);
+
+/* Run one inference on a quantized input (ftsa_shape_elems(net->input) values). */
+void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input);
+/* Output of layer i from the last run. */
+static inline const int8_t *ftsa_ref_output(const ftsa_ref_t *ref, uint32_t i)
+{
+    return ref->out[i];
+}
+/* Index of the largest value of the last layer (first wins ties). */
+uint32_t ftsa_ref_argmax(const ftsa_ref_t *ref);
+uint32_t ftsa_argmax_i8(const int8_t *v, uint32_t n);
+
+/* One layer on its own: in -> out.  folded_bias as ftsa_fold_bias gives it,
+ * cols scratch of ftsa_layer_fan_in(l) bytes (conv only). */
+void ftsa_ref_layer(const ftsa_layer_t *l, const int32_t *folded_bias, const int8_t *in,
+                    int8_t *cols, int8_t *out);
+
+
+#endif

@@ -1,0 +1,70 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+void ftsa_cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "ftsa %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int ftsa_cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (errno || end == text || *end || text[0] == '-') {
+        ftsa_cli_error(cmd, "%s: '%s' is not a non-negative integer", opt, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int ftsa_cli_u32(const char *cmd, const char *opt, const char *text, uint32_t min, uint32_t max,
+                 uint32_t *out)
+{
+    uint64_t v;
+    if (ftsa_cli_u64(cmd, opt, text, &v))
+        return -1;
+    if (v < min || v > max) {
+        ftsa_cli_error(cmd, "%s: %llu is outside %u..%u", opt, (unsigned long long)v, min, max);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int ftsa_cli_double(const char *cmd, const char *opt, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end) {
+        ftsa_cli_error(cmd, "%s: '%s' is not a number", opt, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+const char *ftsa_cli_default_model(void)
+{
+    const char *env = getenv("FTSA_MODEL");
+    return env && *env ? env : FTSA_MODELS_DIR "/lenet5.ftsa";
+}
+
+double ftsa_cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

@@ -1,0 +1,31 @@
+/* Shared pieces of the ftsa command-line tool. */
+#ifndef FTSA_CLI_H
+#define FTSA_CLI_H
+
+#include <stdint.h>
+
+/* A subcommand: argv[0] is the subcommand name; returns the process exit code. */
+typedef struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} ftsa_cmd_t;
+
+int ftsa_cmd_eval(int argc, char **argv);
+
+/* Exit codes: 0 success, 1 run-time failure, 2 usage error. */
+enum { FTSA_EXIT_OK = 0, FTSA_EXIT_FAIL = 1, FTSA_EXIT_USAGE = 2 };
+
+/* Parse an unsigned integer option value in [min, max]; prints the error. */
+int ftsa_cli_u32(const char *cmd, const char *opt, const char *text, uint32_t min, uint32_t max,
+                 uint32_t *out);
+int ftsa_cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+int ftsa_cli_double(const char *cmd, const char *opt, const char *text, double *out);
+/* Print "ftsa CMD: message" to stderr. */
+void ftsa_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Default model path (the committed LeNet-5). */
+const char *ftsa_cli_default_model(void);
+/* Monotonic seconds. */
+double ftsa_cli_now(void);
+
+#endif

@@ -1,0 +1,37 @@
+/* ftsa: fault-tolerant systolic-array accelerator tool. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const ftsa_cmd_t commands[] = {
+    {"eval", "top-1 accuracy of a model on Fashion-MNIST, on any back end", ftsa_cmd_eval},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: ftsa COMMAND [OPTIONS]\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-20s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'ftsa COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return FTSA_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return FTSA_EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ftsa: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return FTSA_EXIT_USAGE;
+}

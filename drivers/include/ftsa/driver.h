@@ -1,0 +1,60 @@
+/* One driver API over every back end (C model, Verilated RTL, SystemC, ...).
+ *
+ * A device is opened on a back end with a network; inference runs one input at
+ * a time and leaves each layer's output readable.  Callers never know which
+ * back end they talk to.  A back end is added by implementing ftsa_backend_ops_t
+ * and listing it in driver.c (docs/backends.md). */
+#ifndef FTSA_DRIVER_H
+#define FTSA_DRIVER_H
+
+#include <stdint.h>
+
+#include "ftsa/error.h"
+#include "ftsa/net.h"
+
+typedef struct {
+    uint32_t array_n;       /* systolic array side (hardware back ends); 0 = default 8 */
+    const char *trace_path; /* waveform file (RTL back ends), NULL for none */
+} ftsa_dev_opts_t;
+
+/* Per-layer counters a back end may report (zero where it has none). */
+typedef struct {
+    uint64_t cycles;
+    uint64_t macs;
+} ftsa_layer_stats_t;
+
+typedef struct ftsa_backend ftsa_backend_t; /* a back end's private state */
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    ftsa_status_t (*open)(ftsa_backend_t **be, const ftsa_net_t *net, const ftsa_dev_opts_t *opts,
+                          ftsa_err_t *err);
+    ftsa_status_t (*infer)(ftsa_backend_t *be, const int8_t *input, ftsa_err_t *err);
+    /* Output of layer i from the last inference; NULL if the back end does not
+     * materialize it (a layer fused into the next one). */
+    const int8_t *(*layer_output)(const ftsa_backend_t *be, uint32_t layer);
+    /* Counters of layer i from the last inference (may be NULL). */
+    void (*layer_stats)(const ftsa_backend_t *be, uint32_t layer, ftsa_layer_stats_t *stats);
+    void (*close)(ftsa_backend_t *be);
+} ftsa_backend_ops_t;
+
+typedef struct ftsa_dev ftsa_dev_t;
+
+/* Back ends compiled into this build, NULL-terminated. */
+const ftsa_backend_ops_t *const *ftsa_backends(void);
+const ftsa_backend_ops_t *ftsa_backend_find(const char *name);
+
+/* Open backend_name on net (which must outlive the device). */
+ftsa_status_t ftsa_dev_open(const char *backend_name, const ftsa_net_t *net,
+                            const ftsa_dev_opts_t *opts, ftsa_dev_t **dev, ftsa_err_t *err);
+ftsa_status_t ftsa_dev_infer(ftsa_dev_t *dev, const int8_t *input, ftsa_err_t *err);
+const int8_t *ftsa_dev_layer_output(const ftsa_dev_t *dev, uint32_t layer);
+/* Network output (last layer) and its arg-max class. */
+const int8_t *ftsa_dev_output(const ftsa_dev_t *dev);
+uint32_t ftsa_dev_argmax(const ftsa_dev_t *dev);
+void ftsa_dev_layer_stats(const ftsa_dev_t *dev, uint32_t layer, ftsa_layer_stats_t *stats);
+const char *ftsa_dev_backend_name(const ftsa_dev_t *dev);
+void ftsa_dev_close(ftsa_dev_t *dev);
+
+#endif

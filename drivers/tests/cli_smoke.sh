@@ -1,0 +1,36 @@
+#!/bin/sh
+# CLI behaviour: help, usage errors with exit 2, bad files with exit 1 and a
+# message naming the file, and a full eval on a generated model.
+set -u
+ftsa=$1
+helper=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { # check NAME EXPECTED_RC PATTERN -- COMMAND...
+    name=$1 want=$2 pat=$3
+    shift 4
+    "$@" >"$tmp/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne "$want" ] || ! grep -q -- "$pat" "$tmp/out"; then
+        echo "FAIL $name: exit $rc (want $want), output:"; cat "$tmp/out"; fail=1
+    else
+        echo "ok   $name"
+    fi
+}
+check help 0 "eval" -- "$ftsa" --help
+check no-args 2 "usage" -- "$ftsa"
+check unknown-cmd 2 "unknown command 'frobnicate'" -- "$ftsa" frobnicate
+check eval-help 0 "--images N" -- "$ftsa" eval --help
+check bad-images 2 "--images: 0 is outside 1..10000" -- "$ftsa" eval --images 0
+check bad-number 2 "'12x' is not a non-negative integer" -- "$ftsa" eval --images 12x
+check missing-model 1 "nope.ftsa: cannot open" -- "$ftsa" eval --model "$tmp/nope.ftsa"
+printf 'FTSA\001\000\000\000garbage' >"$tmp/bad.ftsa"
+check corrupt-model 1 "bad.ftsa: truncated" -- "$ftsa" eval --model "$tmp/bad.ftsa"
+printf 'NOPE0000000000000000' >"$tmp/magic.ftsa"
+check bad-magic 1 "magic.ftsa: bad magic" -- "$ftsa" eval --model "$tmp/magic.ftsa"
+"$helper" --write-model "$tmp/lin.ftsa" || { echo "FAIL cannot write model"; exit 1; }
+check bad-backend 1 "unknown back end 'nope'" -- "$ftsa" eval --model "$tmp/lin.ftsa" --backend nope
+check bad-data 1 "cannot open" -- "$ftsa" eval --model "$tmp/lin.ftsa" --data "$tmp/none"
+check eval-runs 0 "accuracy [0-9.]*% ([0-9]*/500)" -- "$ftsa" eval --model "$tmp/lin.ftsa" --images 500
+exit $fail

@@ -1,0 +1,98 @@
+/* Driver API: every compiled back end gives the reference model's outputs. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftsa/driver.h"
+#include "ftsa/model_file.h"
+#include "ftsa/netgen.h"
+#include "ftsa/ref.h"
+
+START_TEST(unknown_backend)
+{
+    ftsa_net_t net;
+    ftsa_dev_t *dev;
+    ftsa_err_t err;
+    ck_assert_int_eq(ftsa_netgen_random(&net, 1, NULL, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_dev_open("quantum", &net, NULL, &dev, &err), FTSA_E_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "unknown back end 'quantum' (this build has: cmodel"));
+    ftsa_net_free(&net);
+}
+END_TEST
+
+START_TEST(cmodel_matches_reference)
+{
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        ftsa_net_t net;
+        ftsa_dev_t *dev;
+        ftsa_ref_t ref;
+        ftsa_err_t err;
+        ck_assert_int_eq(ftsa_netgen_random(&net, seed, NULL, &err), FTSA_OK);
+        ck_assert_int_eq(ftsa_dev_open("cmodel", &net, NULL, &dev, &err), FTSA_OK);
+        ck_assert_int_eq(ftsa_ref_init(&ref, &net, &err), FTSA_OK);
+        int8_t *in = malloc(ftsa_shape_elems(net.input));
+        ftsa_netgen_input(&net, seed, in);
+        ck_assert_int_eq(ftsa_dev_infer(dev, in, &err), FTSA_OK);
+        ftsa_ref_run(&ref, in);
+        for (uint32_t i = 0; i < net.n_layers; i++)
+            ck_assert_mem_eq(ftsa_dev_layer_output(dev, i), ftsa_ref_output(&ref, i),
+                             ftsa_shape_elems(net.layers[i].out));
+        ck_assert_uint_eq(ftsa_dev_argmax(dev), ftsa_ref_argmax(&ref));
+        ck_assert_ptr_null(ftsa_dev_layer_output(dev, net.n_layers));
+        free(in);
+        ftsa_ref_free(&ref);
+        ftsa_dev_close(dev);
+        ftsa_net_free(&net);
+    }
+}
+END_TEST
+
+/* Helper mode for the CLI test: a fixed 28x28 linear classifier in argv[2]. */
+static int write_model(const char *path)
+{
+    ftsa_net_t net;
+    ftsa_err_t err;
+    ftsa_net_init(&net);
+    net.input = (ftsa_shape_t){28, 28, 1};
+    net.in_scale = 1.0f / 255.0f;
+    net.in_zp = -128;
+    ftsa_layer_t fl = {.kind = FTSA_LAYER_FLATTEN, .in = {28, 28, 1}, .out = {1, 1, 784},
+                       .in_scale = net.in_scale, .out_scale = net.in_scale, .in_zp = -128,
+                       .out_zp = -128};
+    ftsa_layer_t fc = {.kind = FTSA_LAYER_FC, .in = {1, 1, 784}, .out = {1, 1, 10},
+                       .in_scale = net.in_scale, .out_scale = 0.1f, .in_zp = -128, .out_zp = 0,
+                       .act = FTSA_ACT_NONE};
+    if (ftsa_net_append(&net, &fl, &err) || ftsa_layer_alloc(&fc, &err))
+        return 1;
+    for (uint32_t i = 0; i < 7840; i++)
+        fc.weights[i] = (int8_t)((i * 2654435761u) >> 27) - 16;
+    for (int c = 0; c < 10; c++) {
+        fc.multiplier[c] = 1 << 30;
+        fc.shift[c] = -12;
+        fc.w_scale[c] = 0.01f;
+    }
+    if (ftsa_net_append(&net, &fc, &err) || ftsa_model_save(&net, path, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    ftsa_net_free(&net);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--write-model"))
+        return write_model(argv[2]);
+    Suite *s = suite_create("driver");
+    TCase *tc = tcase_create("driver");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, unknown_backend);
+    tcase_add_test(tc, cmodel_matches_reference);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
