@@ -12,6 +12,7 @@ typedef struct {
 } ftsa_cmd_t;
 
 int ftsa_cmd_eval(int argc, char **argv);
+int ftsa_cmd_train(int argc, char **argv);
 
 /* Exit codes: 0 success, 1 run-time failure, 2 usage error. */
 enum { FTSA_EXIT_OK = 0, FTSA_EXIT_FAIL = 1, FTSA_EXIT_USAGE = 2 };

@@ -6,6 +6,7 @@
 
 static const ftsa_cmd_t commands[] = {
     {"eval", "top-1 accuracy of a model on Fashion-MNIST, on any back end", ftsa_cmd_eval},
+    {"train", "train a model-zoo network on Fashion-MNIST and write it as int8 .ftsa", ftsa_cmd_train},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
