@@ -19,7 +19,7 @@ typedef struct {
 
 static void put(writer_t *w, const void *src, size_t n)
 {
-    if (w->oom)
+    if (w->oom || n == 0)
         return;
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 4096;

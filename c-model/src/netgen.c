@@ -117,6 +117,43 @@ ftsa_status_t ftsa_netgen_random(ftsa_net_t *net, uint64_t seed, const ftsa_netg
     return st;
 }
 
+ftsa_status_t ftsa_netgen_lenet(ftsa_net_t *net, uint64_t seed, ftsa_err_t *err)
+{
+    ftsa_rng_t rng;
+    ftsa_rng_seed_stream(&rng, seed, 0x6c656e6574ull);
+    ftsa_net_init(net);
+    snprintf(net->name, sizeof net->name, "lenet5-random-%llu", (unsigned long long)seed);
+    net->input = (ftsa_shape_t){28, 28, 1};
+    net->in_scale = 1.0f / 255.0f;
+    net->in_zp = -128;
+    const ftsa_layer_t shapes[] = {
+        {.kind = FTSA_LAYER_CONV2D, .kh = 5, .kw = 5, .stride = 1, .pad = 2, .out.c = 6},
+        {.kind = FTSA_LAYER_MAXPOOL, .kh = 2, .kw = 2, .stride = 2},
+        {.kind = FTSA_LAYER_CONV2D, .kh = 5, .kw = 5, .stride = 1, .pad = 0, .out.c = 16},
+        {.kind = FTSA_LAYER_MAXPOOL, .kh = 2, .kw = 2, .stride = 2},
+        {.kind = FTSA_LAYER_FLATTEN},
+        {.kind = FTSA_LAYER_FC, .out.c = 120},
+        {.kind = FTSA_LAYER_FC, .out.c = 84},
+        {.kind = FTSA_LAYER_FC, .out.c = 10},
+    };
+    ftsa_status_t st = FTSA_OK;
+    for (size_t i = 0; !st && i < sizeof shapes / sizeof *shapes; i++) {
+        ftsa_layer_t l = shapes[i];
+        st = add(net, &l, &rng, err);
+        if (!st && ftsa_layer_has_weights(&l) && i + 1 < sizeof shapes / sizeof *shapes) {
+            /* LeNet's hidden layers use ReLU; keep the drawn threshold mode otherwise. */
+            ftsa_layer_t *last = &net->layers[net->n_layers - 1];
+            if (last->act == FTSA_ACT_NONE)
+                last->act = FTSA_ACT_RELU;
+        }
+    }
+    if (!st)
+        st = ftsa_net_validate(net, err);
+    if (st)
+        ftsa_net_free(net);
+    return st;
+}
+
 void ftsa_netgen_input(const ftsa_net_t *net, uint64_t seed, int8_t *input)
 {
     ftsa_rng_t rng;

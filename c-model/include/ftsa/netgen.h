@@ -19,6 +19,9 @@ typedef struct {
 void ftsa_netgen_defaults(ftsa_netgen_opts_t *opts);
 ftsa_status_t ftsa_netgen_random(ftsa_net_t *net, uint64_t seed, const ftsa_netgen_opts_t *opts,
                                  ftsa_err_t *err);
+/* LeNet-5 shape (28x28x1 -> conv5x5x6 pad 2 -> relu -> maxpool 2 -> conv5x5x16 ->
+ * relu -> maxpool 2 -> flatten -> fc120 -> fc84 -> fc10) with random weights. */
+ftsa_status_t ftsa_netgen_lenet(ftsa_net_t *net, uint64_t seed, ftsa_err_t *err);
 /* Random int8 input for net. */
 void ftsa_netgen_input(const ftsa_net_t *net, uint64_t seed, int8_t *input);
 

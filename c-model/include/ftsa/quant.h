@@ -17,20 +17,51 @@
 #define FTSA_SHIFT_MIN (-31)
 #define FTSA_SHIFT_MAX 31
 
+/* The hot arithmetic is defined inline here, once, so that the C model's
+ * loops over channels vectorize; everything else lives in quant.c. */
+
 /* a * b / 2^31 rounded to nearest, ties toward +infinity (gemmlowp's nudge);
  * INT32_MIN * INT32_MIN saturates to INT32_MAX. */
-int32_t ftsa_sat_rounding_doubling_high_mul(int32_t a, int32_t b);
+static inline int32_t ftsa_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
+{
+    int overflow = a == INT32_MIN && b == INT32_MIN;
+    int64_t ab = (int64_t)a * (int64_t)b;
+    int64_t nudge = ab >= 0 ? (1ll << 30) : (1 - (1ll << 30));
+    int32_t hi = (int32_t)((ab + nudge) / (1ll << 31)); /* C division truncates toward zero */
+    return overflow ? INT32_MAX : hi;
+}
+
 /* x / 2^exponent rounded half away from zero; exponent in [0, 31]. */
-int32_t ftsa_rounding_divide_by_pot(int32_t x, int exponent);
+static inline int32_t ftsa_rounding_divide_by_pot(int32_t x, int exponent)
+{
+    int32_t mask = (int32_t)((1u << exponent) - 1u);
+    int32_t remainder = x & mask;
+    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    /* >> on a negative int32 is an arithmetic shift with gcc and clang. */
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
 /* TFLite MultiplyByQuantizedMultiplier; shift in [FTSA_SHIFT_MIN, FTSA_SHIFT_MAX]. */
-int32_t ftsa_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift);
+static inline int32_t ftsa_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift)
+{
+    int left = shift > 0 ? shift : 0;
+    int right = shift > 0 ? 0 : -shift;
+    int32_t shifted = (int32_t)((uint32_t)x << left); /* wraps, like the hardware */
+    return ftsa_rounding_divide_by_pot(ftsa_sat_rounding_doubling_high_mul(shifted, multiplier), right);
+}
+
+/* Requantize an accumulator to int8: multiplier, shift, + zero point, clamp. */
+static inline int8_t ftsa_requantize(int32_t acc, int32_t multiplier, int shift, int32_t out_zp)
+{
+    /* scaled + zp may leave int32 only by |zp| <= 128: add in 64 bits. */
+    int64_t v = (int64_t)ftsa_multiply_by_quantized_multiplier(acc, multiplier, shift) + out_zp;
+    return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+}
+
 /* TFLite QuantizeMultiplier: real = multiplier * 2^(shift - 31).  real >= 0.
  * Results outside the representable shift range become (0, 0) for tiny reals
  * and saturate to (INT32_MAX, FTSA_SHIFT_MAX) for huge ones. */
 void ftsa_quantize_multiplier(double real, int32_t *multiplier, int *shift);
-/* Requantize an accumulator to int8: multiplier, shift, + zero point, clamp. */
-int8_t ftsa_requantize(int32_t acc, int32_t multiplier, int shift, int32_t out_zp);
-
 /* Activation stage applied to requantized int8 values.  "Zero" is the output
  * zero point zp; thr is a threshold in the same quantized domain. */
 typedef enum {
@@ -41,7 +72,16 @@ typedef enum {
     FTSA_ACT_COUNT
 } ftsa_act_mode_t;
 
-int8_t ftsa_activate(int8_t q, ftsa_act_mode_t mode, int8_t zp, int8_t thr);
+static inline int8_t ftsa_activate(int8_t q, ftsa_act_mode_t mode, int8_t zp, int8_t thr)
+{
+    switch (mode) {
+    case FTSA_ACT_RELU: return q < zp ? zp : q;
+    case FTSA_ACT_CLIP: return (q < zp || q > thr) ? zp : q;
+    case FTSA_ACT_SAT: return q < zp ? zp : q > thr ? thr : q;
+    case FTSA_ACT_NONE:
+    default: return q;
+    }
+}
 
 /* Real value -> int8 with scale and zero point, round half away from zero, clamp. */
 int8_t ftsa_quantize_value(float real, float scale, int32_t zp);

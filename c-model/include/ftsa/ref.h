@@ -9,12 +9,19 @@
 #include "ftsa/error.h"
 #include "ftsa/net.h"
 
+/* Dot-product rows are padded to a multiple of this many bytes. */
+#define FTSA_REF_LANE 32u
+
 /* Per-network workspace: every layer's output stays readable after a run. */
 typedef struct {
     const ftsa_net_t *net;
     int8_t **out;      /* out[i]: layer i output, ftsa_shape_elems(layers[i].out) */
     int32_t **bias;    /* folded bias per weighted layer (NULL otherwise) */
-    int8_t *cols;      /* im2col scratch for conv rows */
+    int8_t **wpad;     /* weights with rows zero-padded to FTSA_REF_LANE (NULL otherwise) */
+    int8_t *cols;      /* one padded input row (a conv window or the fc input) */
+    int8_t **thr;      /* thresholds expanded to one per output element (NULL if unused) */
+    int32_t *acc;      /* one layer's accumulators, channel-major */
+    int8_t *framed;    /* conv input framed with zero-point padding */
 } ftsa_ref_t;
 
 /* Prepare a workspace for net (net must stay alive and unchanged). */
@@ -31,11 +38,5 @@ static inline const int8_t *ftsa_ref_output(const ftsa_ref_t *ref, uint32_t i)
 /* Index of the largest value of the last layer (first wins ties). */
 uint32_t ftsa_ref_argmax(const ftsa_ref_t *ref);
 uint32_t ftsa_argmax_i8(const int8_t *v, uint32_t n);
-
-/* One layer on its own: in -> out.  folded_bias as ftsa_fold_bias gives it,
- * cols scratch of ftsa_layer_fan_in(l) bytes (conv only). */
-void ftsa_ref_layer(const ftsa_layer_t *l, const int32_t *folded_bias, const int8_t *in,
-                    int8_t *cols, int8_t *out);
-
 
 #endif

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Set up, build, and run the main job on the built-in LeNet-5 model.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/setup.sh"
+"$top/scripts/build.sh" "$top/build" -DCMAKE_BUILD_TYPE=Release
+"$top/build/ftsa" eval --model "$top/models/lenet5.ftsa"
