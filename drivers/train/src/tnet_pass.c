@@ -13,8 +13,21 @@ static const float *weights_view(const ftsa_tnet_t *net)
     return net->qat ? net->fq : net->params;
 }
 
+/* Span of kernel columns [kx0, kx1) that lands inside the input for output
+ * column ox (the rest reads padding). */
+static void kernel_span(const ftsa_tlayer_t *l, uint32_t ox, uint32_t *kx0, uint32_t *kx1,
+                        int32_t *x0)
+{
+    *x0 = (int32_t)(ox * l->stride) - (int32_t)l->pad;
+    int32_t lo = *x0 < 0 ? -*x0 : 0;
+    int32_t hi = (int32_t)l->in.w - *x0;
+    *kx0 = (uint32_t)lo;
+    *kx1 = hi < (int32_t)l->k ? (uint32_t)(hi > lo ? hi : lo) : l->k;
+}
+
 /* Gather every receptive field of n samples (HWC order, zero padding: the
- * padded int8 value in_zp is real zero). */
+ * padded int8 value in_zp is real zero).  Within a kernel row the in-range
+ * columns are contiguous in HWC memory, so each row is one copy. */
 static void im2col(const ftsa_tlayer_t *l, const float *x, uint32_t n)
 {
     uint32_t c = l->in.c, kc = l->k * c;
@@ -23,52 +36,52 @@ static void im2col(const ftsa_tlayer_t *l, const float *x, uint32_t n)
     for (uint32_t s = 0; s < n; s++) {
         const float *xs = x + s * in_elems;
         for (uint32_t oy = 0; oy < l->out.h; oy++)
-            for (uint32_t ox = 0; ox < l->out.w; ox++, row += l->fan_in)
+            for (uint32_t ox = 0; ox < l->out.w; ox++, row += l->fan_in) {
+                uint32_t kx0, kx1;
+                int32_t x0;
+                kernel_span(l, ox, &kx0, &kx1, &x0);
                 for (uint32_t ky = 0; ky < l->k; ky++) {
                     int32_t y = (int32_t)(oy * l->stride + ky) - (int32_t)l->pad;
-                    int32_t x0 = (int32_t)(ox * l->stride) - (int32_t)l->pad;
                     float *dst = row + ky * kc;
-                    if (y < 0 || y >= (int32_t)l->in.h) {
+                    if (y < 0 || y >= (int32_t)l->in.h || kx0 >= kx1) {
                         memset(dst, 0, kc * sizeof *dst);
                         continue;
                     }
-                    for (uint32_t kx = 0; kx < l->k; kx++) {
-                        int32_t xx = x0 + (int32_t)kx;
-                        if (xx < 0 || xx >= (int32_t)l->in.w)
-                            memset(dst + kx * c, 0, c * sizeof *dst);
-                        else
-                            memcpy(dst + kx * c, xs + ((size_t)y * l->in.w + (uint32_t)xx) * c,
-                                   c * sizeof *dst);
-                    }
+                    const float *src = xs + ((size_t)y * l->in.w + (uint32_t)(x0 + (int32_t)kx0)) * c;
+                    for (uint32_t i = 0; i < kx0 * c; i++)
+                        dst[i] = 0.0f;
+                    memcpy(dst + kx0 * c, src, (kx1 - kx0) * c * sizeof *dst);
+                    for (uint32_t i = kx1 * c; i < kc; i++)
+                        dst[i] = 0.0f;
                 }
+            }
     }
 }
 
 /* Scatter-add receptive-field gradients (rows) back onto the input gradient. */
 static void col2im(const ftsa_tlayer_t *l, const float *rows, uint32_t n, float *dx)
 {
-    uint32_t c = l->in.c;
+    uint32_t c = l->in.c, kc = l->k * c;
     size_t in_elems = ftsa_shape_elems(l->in);
     memset(dx, 0, n * in_elems * sizeof *dx);
     const float *row = rows;
     for (uint32_t s = 0; s < n; s++) {
         float *ds = dx + s * in_elems;
         for (uint32_t oy = 0; oy < l->out.h; oy++)
-            for (uint32_t ox = 0; ox < l->out.w; ox++, row += l->fan_in)
+            for (uint32_t ox = 0; ox < l->out.w; ox++, row += l->fan_in) {
+                uint32_t kx0, kx1;
+                int32_t x0;
+                kernel_span(l, ox, &kx0, &kx1, &x0);
                 for (uint32_t ky = 0; ky < l->k; ky++) {
                     int32_t y = (int32_t)(oy * l->stride + ky) - (int32_t)l->pad;
-                    if (y < 0 || y >= (int32_t)l->in.h)
+                    if (y < 0 || y >= (int32_t)l->in.h || kx0 >= kx1)
                         continue;
-                    for (uint32_t kx = 0; kx < l->k; kx++) {
-                        int32_t xx = (int32_t)(ox * l->stride + kx) - (int32_t)l->pad;
-                        if (xx < 0 || xx >= (int32_t)l->in.w)
-                            continue;
-                        const float *src = row + (ky * l->k + kx) * c;
-                        float *dst = ds + ((size_t)y * l->in.w + (uint32_t)xx) * c;
-                        for (uint32_t ch = 0; ch < c; ch++)
-                            dst[ch] += src[ch];
-                    }
+                    const float *src = row + ky * kc + kx0 * c;
+                    float *dst = ds + ((size_t)y * l->in.w + (uint32_t)(x0 + (int32_t)kx0)) * c;
+                    for (uint32_t i = 0; i < (kx1 - kx0) * c; i++)
+                        dst[i] += src[i];
                 }
+            }
     }
 }
 
