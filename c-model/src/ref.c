@@ -180,9 +180,11 @@ ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *
     ref->bias = calloc(net->n_layers, sizeof *ref->bias);
     ref->wpad = calloc(net->n_layers, sizeof *ref->wpad);
     ref->thr = calloc(net->n_layers, sizeof *ref->thr);
+    ref->act_masks = calloc(net->n_layers, sizeof *ref->act_masks);
+    ref->n_act_masks = calloc(net->n_layers, sizeof *ref->n_act_masks);
     uint32_t max_fan_in = 1, max_acc = 1;
     size_t max_framed = 1;
-    if (!ref->out || !ref->bias || !ref->wpad || !ref->thr)
+    if (!ref->out || !ref->bias || !ref->wpad || !ref->thr || !ref->act_masks || !ref->n_act_masks)
         goto nomem;
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const ftsa_layer_t *l = &net->layers[i];
@@ -241,24 +243,58 @@ void ftsa_ref_free(ftsa_ref_t *ref)
                 free(ref->wpad[i]);
             if (ref->thr)
                 free(ref->thr[i]);
+            if (ref->act_masks)
+                free(ref->act_masks[i]);
         }
     }
     free(ref->out);
     free(ref->bias);
     free(ref->wpad);
     free(ref->thr);
+    free(ref->act_masks);
+    free(ref->n_act_masks);
     free(ref->cols);
     free(ref->acc);
     free(ref->framed);
     memset(ref, 0, sizeof *ref);
 }
 
+ftsa_status_t ftsa_ref_set_act_masks(ftsa_ref_t *ref, uint32_t layer, const ftsa_act_mask_t *masks,
+                                     uint32_t n, ftsa_err_t *err)
+{
+    if (layer >= ref->net->n_layers)
+        return ftsa_fail(err, FTSA_E_INVALID, "layer %u: the network has %u layers", layer,
+                         ref->net->n_layers);
+    uint32_t elems = ftsa_shape_elems(ref->net->layers[layer].out);
+    for (uint32_t i = 0; i < n; i++)
+        if (masks[i].index >= elems)
+            return ftsa_fail(err, FTSA_E_INVALID, "layer %u output: index %u out of range (%u)",
+                             layer, masks[i].index, elems);
+    ftsa_act_mask_t *copy = NULL;
+    if (n) {
+        copy = malloc(n * sizeof *copy);
+        if (!copy)
+            return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for activation faults");
+        memcpy(copy, masks, n * sizeof *copy);
+    }
+    free(ref->act_masks[layer]);
+    ref->act_masks[layer] = copy;
+    ref->n_act_masks[layer] = n;
+    return FTSA_OK;
+}
+
 void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input)
 {
     const int8_t *in = input;
     for (uint32_t i = 0; i < ref->net->n_layers; i++) {
-        run_layer(ref, i, in, ref->out[i]);
-        in = ref->out[i];
+        int8_t *out = ref->out[i];
+        run_layer(ref, i, in, out);
+        const ftsa_act_mask_t *m = ref->act_masks[i];
+        for (uint32_t k = 0; k < ref->n_act_masks[i]; k++) {
+            uint8_t v = (uint8_t)out[m[k].index];
+            out[m[k].index] = (int8_t)(uint8_t)(((v & m[k].and_mask) | m[k].or_mask) ^ m[k].xor_mask);
+        }
+        in = out;
     }
 }
 

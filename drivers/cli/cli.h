@@ -12,6 +12,8 @@ typedef struct {
 } ftsa_cmd_t;
 
 int ftsa_cmd_eval(int argc, char **argv);
+int ftsa_cmd_faults(int argc, char **argv);
+int ftsa_cmd_run(int argc, char **argv);
 int ftsa_cmd_train(int argc, char **argv);
 
 /* Exit codes: 0 success, 1 run-time failure, 2 usage error. */

@@ -6,6 +6,8 @@
 
 static const ftsa_cmd_t commands[] = {
     {"eval", "top-1 accuracy of a model on Fashion-MNIST, on any back end", ftsa_cmd_eval},
+    {"faults", "draw fault lists (ftsa faults gen)", ftsa_cmd_faults},
+    {"run", "run test images under a fault list and compare with fault-free", ftsa_cmd_run},
     {"train", "train a model-zoo network on Fashion-MNIST and write it as int8 .ftsa", ftsa_cmd_train},
 };
 

@@ -95,6 +95,57 @@ void ftsa_dev_layer_stats(const ftsa_dev_t *dev, uint32_t layer, ftsa_layer_stat
         dev->ops->layer_stats(dev->be, layer, stats);
 }
 
+ftsa_status_t ftsa_dev_set_faults(ftsa_dev_t *dev, const ftsa_fault_list_t *faults,
+                                  ftsa_err_t *err)
+{
+    static const ftsa_fault_list_t none = {0};
+    if (!faults)
+        faults = &none;
+    ftsa_status_t st = ftsa_faults_check_tensor(faults, dev->net, err);
+    if (st)
+        return st;
+    if (!dev->ops->set_faults) {
+        if (faults->n == 0)
+            return FTSA_OK;
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED, "back end %s does not inject faults",
+                         dev->ops->name);
+    }
+    return dev->ops->set_faults(dev->be, faults, err);
+}
+
+ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
+                                uint32_t count, uint8_t *pred, uint32_t *correct, ftsa_err_t *err)
+{
+    const ftsa_net_t *net = dev->net;
+    uint32_t n = ftsa_shape_elems(net->input);
+    if (ds->rows * ds->cols != n)
+        return ftsa_fail(err, FTSA_E_INVALID,
+                         "the network expects %ux%ux%u inputs, the data set has %ux%u images",
+                         net->input.h, net->input.w, net->input.c, ds->rows, ds->cols);
+    if (first > ds->count || count > ds->count - first)
+        return ftsa_fail(err, FTSA_E_INVALID, "images %u..%u requested, the data set has %u",
+                         first, first + count, ds->count);
+    int8_t *input = malloc(n);
+    if (!input)
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    uint32_t ok = 0;
+    ftsa_status_t st = FTSA_OK;
+    for (uint32_t i = first; i < first + count; i++) {
+        ftsa_net_quantize_pixels(net, ftsa_dataset_image(ds, i), input);
+        if ((st = ftsa_dev_infer(dev, input, err))) {
+            ftsa_err_prefix(err, "image %u: ", i);
+            break;
+        }
+        uint32_t p = ftsa_dev_argmax(dev);
+        if (pred)
+            pred[i - first] = (uint8_t)p;
+        ok += p == ds->labels[i];
+    }
+    free(input);
+    *correct = ok;
+    return st;
+}
+
 const char *ftsa_dev_backend_name(const ftsa_dev_t *dev)
 {
     return dev->ops->name;

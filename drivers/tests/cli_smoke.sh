@@ -33,4 +33,18 @@ check bad-magic 1 "magic.ftsa: bad magic" -- "$ftsa" eval --model "$tmp/magic.ft
 check bad-backend 1 "unknown back end 'nope'" -- "$ftsa" eval --model "$tmp/lin.ftsa" --backend nope
 check bad-data 1 "cannot open" -- "$ftsa" eval --model "$tmp/lin.ftsa" --data "$tmp/none"
 check eval-runs 0 "accuracy [0-9.]*% ([0-9]*/500)" -- "$ftsa" eval --model "$tmp/lin.ftsa" --images 500
+check gen-needs-rate 2 "exactly one of --ber and --count" -- "$ftsa" faults gen --model "$tmp/lin.ftsa"
+check gen-bad-bits 2 "--bits: '9'" -- "$ftsa" faults gen --model "$tmp/lin.ftsa" --ber 0.1 --bits 9
+check gen-no-bias-layer 1 "layer 0: the network has 2 layers\\|holds no" -- "$ftsa" faults gen --model "$tmp/lin.ftsa" --ber 0.1 --layer 0
+check gen-writes 0 "faults over 62720 bits" -- "$ftsa" faults gen --model "$tmp/lin.ftsa" --ber 0.01 --seed 7 --out "$tmp/f.txt"
+"$ftsa" faults gen --model "$tmp/lin.ftsa" --ber 0.01 --seed 7 --out "$tmp/f2.txt" 2>/dev/null
+cmp -s "$tmp/f.txt" "$tmp/f2.txt" && echo "ok   gen-deterministic" || { echo "FAIL gen-deterministic"; fail=1; }
+check run-faults 0 "predictions changed [0-9]* of 300" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/f.txt" --images 300 --per-image "$tmp/p.csv"
+[ "$(wc -l <"$tmp/p.csv")" -eq 301 ] && echo "ok   run-per-image" || { echo "FAIL run-per-image"; fail=1; }
+printf 'flip L1.weights 0 0\nflip L1.weights 99999 0\n' >"$tmp/bad.txt"
+check run-bad-index 1 "bad.txt: line 2: L1.weights: index 99999 out of range" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/bad.txt" --images 10
+printf 'flip L1.weights 0 0\nstuck weight 1 1\n' >"$tmp/bad2.txt"
+check run-bad-line 1 "bad2.txt:2: unknown fault kind 'stuck'" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/bad2.txt"
+printf 'flip weight 0 0\n' >"$tmp/sram.txt"
+check run-sram-unsupported 1 "SRAM-space faults need" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/sram.txt" --images 10
 exit $fail

@@ -59,6 +59,56 @@ START_TEST(backends_match_reference)
 }
 END_TEST
 
+/* Faults through the driver equal the same faults applied by hand to a copy
+ * of the network; clearing them restores the fault-free outputs. */
+START_TEST(cmodel_faults_through_driver)
+{
+    ftsa_net_t net, faulty;
+    ftsa_dev_t *dev;
+    ftsa_ref_t ref, ref_faulty;
+    ftsa_err_t err;
+    ck_assert_int_eq(ftsa_netgen_lenet(&net, 3, &err), FTSA_OK);
+    ftsa_tensor_region_t w = {FTSA_TENSOR_WEIGHTS, FTSA_ALL_LAYERS, 0};
+    ftsa_tensor_region_t b = {FTSA_TENSOR_BIAS, FTSA_ALL_LAYERS, 0x80000000u};
+    ftsa_fault_list_t list;
+    ftsa_faults_init(&list);
+    ck_assert_int_eq(ftsa_faults_gen_ber(&net, &w, FTSA_FAULT_FLIP, 2e-3, 1, &list, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_faults_gen_count(&net, &b, FTSA_FAULT_SA1, 3, 1, &list, &err), FTSA_OK);
+    ck_assert_uint_gt(list.n, 100);
+    ck_assert_int_eq(ftsa_net_clone(&net, &faulty, &err), FTSA_OK);
+    ftsa_faults_apply_params(&list, &faulty);
+    ck_assert_int_eq(ftsa_ref_init(&ref, &net, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_ref_init(&ref_faulty, &faulty, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_dev_open("cmodel", &net, NULL, &dev, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_dev_set_faults(dev, &list, &err), FTSA_OK);
+    int8_t in[784];
+    uint32_t differs = 0;
+    for (uint64_t k = 0; k < 20; k++) {
+        ftsa_netgen_input(&net, k, in);
+        ck_assert_int_eq(ftsa_dev_infer(dev, in, &err), FTSA_OK);
+        ftsa_ref_run(&ref_faulty, in);
+        ftsa_ref_run(&ref, in);
+        ck_assert_mem_eq(ftsa_dev_output(dev), ftsa_ref_output(&ref_faulty, net.n_layers - 1), 10);
+        differs += memcmp(ftsa_dev_output(dev), ftsa_ref_output(&ref, net.n_layers - 1), 10) != 0;
+    }
+    ck_assert_uint_gt(differs, 0);
+    ck_assert_int_eq(ftsa_dev_set_faults(dev, NULL, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_dev_infer(dev, in, &err), FTSA_OK);
+    ck_assert_mem_eq(ftsa_dev_output(dev), ftsa_ref_output(&ref, net.n_layers - 1), 10);
+    /* A bad list is refused and leaves the device fault-free. */
+    list.v[0].index = 1u << 30;
+    ck_assert_int_eq(ftsa_dev_set_faults(dev, &list, &err), FTSA_E_INVALID);
+    ck_assert_int_eq(ftsa_dev_infer(dev, in, &err), FTSA_OK);
+    ck_assert_mem_eq(ftsa_dev_output(dev), ftsa_ref_output(&ref, net.n_layers - 1), 10);
+    ftsa_faults_free(&list);
+    ftsa_dev_close(dev);
+    ftsa_ref_free(&ref);
+    ftsa_ref_free(&ref_faulty);
+    ftsa_net_free(&faulty);
+    ftsa_net_free(&net);
+}
+END_TEST
+
 /* Helper mode for the CLI test: a fixed 28x28 linear classifier in argv[2]. */
 static int write_model(const char *path)
 {
@@ -99,6 +149,7 @@ int main(int argc, char **argv)
     TCase *tc = tcase_create("driver");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, unknown_backend);
+    tcase_add_test(tc, cmodel_faults_through_driver);
     int n_backends = 0;
     while (ftsa_backends()[n_backends])
         n_backends++;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ftsa/error.h"
+#include "ftsa/faults.h"
 #include "ftsa/net.h"
 
 /* Dot-product rows are padded to a multiple of this many bytes. */
@@ -22,11 +23,19 @@ typedef struct {
     int8_t **thr;      /* thresholds expanded to one per output element (NULL if unused) */
     int32_t *acc;      /* one layer's accumulators, channel-major */
     int8_t *framed;    /* conv input framed with zero-point padding */
+    ftsa_act_mask_t **act_masks; /* per layer: faults of the stored output, or NULL */
+    uint32_t *n_act_masks;
 } ftsa_ref_t;
 
 /* Prepare a workspace for net (net must stay alive and unchanged). */
 ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *err);
 void ftsa_ref_free(ftsa_ref_t *ref);
+
+/* Faulty cells in layer's stored output: after every run of the layer, each
+ * listed element becomes ((v & and) | or) ^ xor before anything reads it.
+ * Copies the masks; n = 0 removes them. */
+ftsa_status_t ftsa_ref_set_act_masks(ftsa_ref_t *ref, uint32_t layer, const ftsa_act_mask_t *masks,
+                                     uint32_t n, ftsa_err_t *err);
 
 /* Run one inference on a quantized input (ftsa_shape_elems(net->input) values). */
 void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input);

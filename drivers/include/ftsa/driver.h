@@ -9,7 +9,9 @@
 
 #include <stdint.h>
 
+#include "ftsa/dataset.h"
 #include "ftsa/error.h"
+#include "ftsa/faults.h"
 #include "ftsa/net.h"
 
 typedef struct {
@@ -36,6 +38,11 @@ typedef struct {
     const int8_t *(*layer_output)(const ftsa_backend_t *be, uint32_t layer);
     /* Counters of layer i from the last inference (may be NULL). */
     void (*layer_stats)(const ftsa_backend_t *be, uint32_t layer, ftsa_layer_stats_t *stats);
+    /* Install a fault list for the following inferences, replacing the
+     * previous one; an empty list restores the fault-free device.  NULL if the
+     * back end injects no faults. */
+    ftsa_status_t (*set_faults)(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
+                                ftsa_err_t *err);
     void (*close)(ftsa_backend_t *be);
 } ftsa_backend_ops_t;
 
@@ -55,6 +62,16 @@ const int8_t *ftsa_dev_output(const ftsa_dev_t *dev);
 uint32_t ftsa_dev_argmax(const ftsa_dev_t *dev);
 void ftsa_dev_layer_stats(const ftsa_dev_t *dev, uint32_t layer, ftsa_layer_stats_t *stats);
 const char *ftsa_dev_backend_name(const ftsa_dev_t *dev);
+
+/* Install faults (see ftsa_backend_ops_t.set_faults); NULL clears.  Tensor-space
+ * faults are checked against the network first. */
+ftsa_status_t ftsa_dev_set_faults(ftsa_dev_t *dev, const ftsa_fault_list_t *faults,
+                                  ftsa_err_t *err);
+
+/* Classify images [first, first + count) of ds: writes each predicted class to
+ * pred (may be NULL) and the number of correct ones to *correct. */
+ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
+                                uint32_t count, uint8_t *pred, uint32_t *correct, ftsa_err_t *err);
 void ftsa_dev_close(ftsa_dev_t *dev);
 
 #endif

@@ -1,0 +1,602 @@
+#include "ftsa/faults.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftsa/rng.h"
+
+static const char *const kind_names[] = {"sa0", "sa1", "flip", "seu", "rd"};
+static const char *const mem_names[] = {"weight", "act", "acc", "param", "thr"};
+static const char *const tensor_names[] = {"weights", "bias", "act"};
+
+const char *ftsa_fault_kind_name(ftsa_fault_kind_t kind)
+{
+    return (unsigned)kind < FTSA_FAULT_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+const char *ftsa_mem_name(ftsa_mem_t mem)
+{
+    return (unsigned)mem < FTSA_MEM_COUNT ? mem_names[mem] : "?";
+}
+
+const char *ftsa_tensor_name(ftsa_tensor_t t)
+{
+    return (unsigned)t < FTSA_TENSOR_COUNT ? tensor_names[t] : "?";
+}
+
+uint32_t ftsa_tensor_bits(ftsa_tensor_t t)
+{
+    return t == FTSA_TENSOR_BIAS ? 32 : 8;
+}
+
+uint32_t ftsa_tensor_elems(const ftsa_layer_t *l, ftsa_tensor_t t)
+{
+    switch (t) {
+    case FTSA_TENSOR_WEIGHTS: return ftsa_layer_weight_count(l);
+    case FTSA_TENSOR_BIAS: return ftsa_layer_has_weights(l) ? l->out.c : 0;
+    case FTSA_TENSOR_ACT: return ftsa_shape_elems(l->out);
+    default: return 0;
+    }
+}
+
+void ftsa_faults_init(ftsa_fault_list_t *list)
+{
+    memset(list, 0, sizeof *list);
+}
+
+void ftsa_faults_free(ftsa_fault_list_t *list)
+{
+    free(list->v);
+    ftsa_faults_init(list);
+}
+
+ftsa_status_t ftsa_faults_add(ftsa_fault_list_t *list, const ftsa_fault_t *f, ftsa_err_t *err)
+{
+    if (list->n == list->cap) {
+        uint32_t cap = list->cap ? list->cap * 2 : 64;
+        if (cap < list->cap)
+            return ftsa_fail(err, FTSA_E_NOMEM, "fault list too long");
+        ftsa_fault_t *grown = realloc(list->v, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for %u faults", cap);
+        list->v = grown;
+        list->cap = cap;
+    }
+    list->v[list->n++] = *f;
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_faults_check_tensor(const ftsa_fault_list_t *list, const ftsa_net_t *net,
+                                       ftsa_err_t *err)
+{
+    for (uint32_t i = 0; i < list->n; i++) {
+        const ftsa_fault_t *f = &list->v[i];
+        if (f->space != FTSA_SPACE_TENSOR)
+            continue;
+        char where[48];
+        snprintf(where, sizeof where, "L%u.%s", f->layer, ftsa_tensor_name(f->target));
+        const char *ctx = f->line ? "line" : "fault";
+        uint32_t at = f->line ? f->line : i;
+        if (f->kind != FTSA_FAULT_SA0 && f->kind != FTSA_FAULT_SA1 && f->kind != FTSA_FAULT_FLIP)
+            return ftsa_fail(err, FTSA_E_INVALID,
+                             "%s %u: %s on %s: tensor space takes permanent faults only "
+                             "(sa0, sa1, flip); timed and read faults need an SRAM",
+                             ctx, at, ftsa_fault_kind_name(f->kind), where);
+        if (f->layer >= net->n_layers)
+            return ftsa_fail(err, FTSA_E_INVALID, "%s %u: %s: the network has %u layers", ctx, at,
+                             where, net->n_layers);
+        uint32_t n = ftsa_tensor_elems(&net->layers[f->layer], f->target);
+        if (n == 0)
+            return ftsa_fail(err, FTSA_E_INVALID, "%s %u: %s: layer %u (%s) has no %s", ctx, at,
+                             where, f->layer, ftsa_layer_kind_name(net->layers[f->layer].kind),
+                             ftsa_tensor_name(f->target));
+        if (f->index >= n)
+            return ftsa_fail(err, FTSA_E_INVALID, "%s %u: %s: index %u out of range (%u elements)",
+                             ctx, at, where, f->index, n);
+        if (f->bit >= ftsa_tensor_bits(f->target))
+            return ftsa_fail(err, FTSA_E_INVALID, "%s %u: %s: bit %u out of range (%u-bit elements)",
+                             ctx, at, where, f->bit, ftsa_tensor_bits(f->target));
+    }
+    return FTSA_OK;
+}
+
+/* ---- text format ------------------------------------------------------------ */
+
+static int parse_u64(const char *tok, uint64_t *v)
+{
+    char *end;
+    if (!isdigit((unsigned char)tok[0]))
+        return -1;
+    errno = 0;
+    unsigned long long x = strtoull(tok, &end, 0);
+    if (errno || *end)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+static int lookup(const char *tok, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(tok, names[i]))
+            return i;
+    return -1;
+}
+
+/* WHERE: an SRAM name, or L<n>.<tensor>. */
+static ftsa_status_t parse_where(const char *tok, ftsa_fault_t *f, ftsa_err_t *err)
+{
+    int m = lookup(tok, mem_names, FTSA_MEM_COUNT);
+    if (m >= 0) {
+        f->space = FTSA_SPACE_SRAM;
+        f->target = (uint32_t)m;
+        return FTSA_OK;
+    }
+    const char *dot = strchr(tok, '.');
+    if (tok[0] == 'L' && dot) {
+        char num[16];
+        size_t len = (size_t)(dot - tok - 1);
+        uint64_t layer;
+        int t = lookup(dot + 1, tensor_names, FTSA_TENSOR_COUNT);
+        if (len > 0 && len < sizeof num) {
+            memcpy(num, tok + 1, len);
+            num[len] = '\0';
+            if (!parse_u64(num, &layer) && layer < FTSA_MAX_LAYERS && t >= 0) {
+                f->space = FTSA_SPACE_TENSOR;
+                f->target = (uint32_t)t;
+                f->layer = (uint32_t)layer;
+                return FTSA_OK;
+            }
+        }
+    }
+    return ftsa_fail(err, FTSA_E_FORMAT,
+                     "unknown memory '%s' (SRAMs: weight act acc param thr; tensors: "
+                     "L<layer>.weights L<layer>.bias L<layer>.act)",
+                     tok);
+}
+
+static ftsa_status_t parse_line(char *line, uint32_t lineno, ftsa_fault_list_t *list,
+                                ftsa_err_t *err)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    char *tok[8];
+    int n = 0;
+    for (char *t = strtok(line, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) {
+        if (n == 8)
+            return ftsa_fail(err, FTSA_E_FORMAT, "too many fields");
+        tok[n++] = t;
+    }
+    if (n == 0)
+        return FTSA_OK;
+    if (!strcmp(tok[0], "seed")) {
+        if (n != 2 || parse_u64(tok[1], &list->seed))
+            return ftsa_fail(err, FTSA_E_FORMAT, "'seed' takes one non-negative integer");
+        return FTSA_OK;
+    }
+    ftsa_fault_t f = {.line = lineno};
+    int kind = lookup(tok[0], kind_names, FTSA_FAULT_KIND_COUNT);
+    if (kind < 0)
+        return ftsa_fail(err, FTSA_E_FORMAT, "unknown fault kind '%s' (sa0 sa1 flip seu rd)",
+                         tok[0]);
+    f.kind = (ftsa_fault_kind_t)kind;
+    if (n < 4)
+        return ftsa_fail(err, FTSA_E_FORMAT, "expected KIND WHERE INDEX BIT, got %d field%s", n,
+                         n == 1 ? "" : "s");
+    ftsa_status_t st = parse_where(tok[1], &f, err);
+    if (st)
+        return st;
+    uint64_t v;
+    if (parse_u64(tok[2], &v) || v > UINT32_MAX)
+        return ftsa_fail(err, FTSA_E_FORMAT, "index '%s' is not an integer in 0..%u", tok[2],
+                         UINT32_MAX);
+    f.index = (uint32_t)v;
+    if (parse_u64(tok[3], &v) || v > 31)
+        return ftsa_fail(err, FTSA_E_FORMAT, "bit '%s' is not an integer in 0..31", tok[3]);
+    f.bit = (uint32_t)v;
+    int have_cycle = 0, have_p = 0;
+    for (int i = 4; i < n; i++) {
+        if (tok[i][0] == '@' && !have_cycle) {
+            if (parse_u64(tok[i] + 1, &f.cycle))
+                return ftsa_fail(err, FTSA_E_FORMAT, "cycle '%s' is not an integer", tok[i] + 1);
+            have_cycle = 1;
+        } else if (!strncmp(tok[i], "p=", 2) && !have_p) {
+            char *end;
+            errno = 0;
+            f.prob = strtod(tok[i] + 2, &end);
+            if (errno || *end || end == tok[i] + 2 || !(f.prob > 0.0 && f.prob <= 1.0))
+                return ftsa_fail(err, FTSA_E_FORMAT, "probability '%s' is not in (0, 1]",
+                                 tok[i] + 2);
+            have_p = 1;
+        } else {
+            return ftsa_fail(err, FTSA_E_FORMAT, "unexpected field '%s'", tok[i]);
+        }
+    }
+    if (f.kind == FTSA_FAULT_SEU && !have_cycle)
+        return ftsa_fail(err, FTSA_E_FORMAT, "seu needs the cycle of the upset (@CYCLE)");
+    if (f.kind != FTSA_FAULT_SEU && have_cycle)
+        return ftsa_fail(err, FTSA_E_FORMAT, "only seu takes a cycle");
+    if (f.kind == FTSA_FAULT_READ_DISTURB && !have_p)
+        return ftsa_fail(err, FTSA_E_FORMAT, "rd needs a flip probability (p=PROB)");
+    if (f.kind != FTSA_FAULT_READ_DISTURB && have_p)
+        return ftsa_fail(err, FTSA_E_FORMAT, "only rd takes a probability");
+    return ftsa_faults_add(list, &f, err);
+}
+
+ftsa_status_t ftsa_faults_parse(const char *text, const char *name, ftsa_fault_list_t *list,
+                                ftsa_err_t *err)
+{
+    ftsa_faults_init(list);
+    uint32_t lineno = 0;
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        lineno++;
+        char buf[1024];
+        if (len >= sizeof buf) {
+            ftsa_faults_free(list);
+            return ftsa_fail(err, FTSA_E_FORMAT, "%s:%u: line longer than %zu characters", name,
+                             lineno, sizeof buf - 1);
+        }
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        ftsa_status_t st = parse_line(buf, lineno, list, err);
+        if (st) {
+            ftsa_faults_free(list);
+            ftsa_err_prefix(err, "%s:%u: ", name, lineno);
+            return st;
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_faults_read(const char *path, ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    ftsa_faults_init(list);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - len - 1, f);
+        if (len < cap - 1)
+            break;
+        char *grown = realloc(buf, cap * 2);
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = grown;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory", path);
+    if (bad) {
+        free(buf);
+        return ftsa_fail(err, FTSA_E_IO, "%s: read error", path);
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        return ftsa_fail(err, FTSA_E_FORMAT, "%s: contains NUL bytes: not a fault list", path);
+    }
+    ftsa_status_t st = ftsa_faults_parse(buf, path, list, err);
+    free(buf);
+    return st;
+}
+
+ftsa_status_t ftsa_faults_write(const ftsa_fault_list_t *list, FILE *out, ftsa_err_t *err)
+{
+    fprintf(out, "# ftsa fault list: KIND WHERE INDEX BIT [@CYCLE] [p=PROB]\nseed %" PRIu64 "\n",
+            list->seed);
+    for (uint32_t i = 0; i < list->n; i++) {
+        const ftsa_fault_t *f = &list->v[i];
+        char where[48];
+        if (f->space == FTSA_SPACE_SRAM)
+            snprintf(where, sizeof where, "%s", ftsa_mem_name(f->target));
+        else
+            snprintf(where, sizeof where, "L%u.%s", f->layer, ftsa_tensor_name(f->target));
+        fprintf(out, "%-4s %-12s %10u %2u", ftsa_fault_kind_name(f->kind), where, f->index, f->bit);
+        if (f->kind == FTSA_FAULT_SEU)
+            fprintf(out, " @%" PRIu64, f->cycle);
+        if (f->kind == FTSA_FAULT_READ_DISTURB)
+            fprintf(out, " p=%.17g", f->prob);
+        fputc('\n', out);
+    }
+    if (ferror(out))
+        return ftsa_fail(err, FTSA_E_IO, "write error");
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_faults_save(const ftsa_fault_list_t *list, const char *path, ftsa_err_t *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    ftsa_status_t st = ftsa_faults_write(list, f, err);
+    if (fclose(f) != 0 && !st)
+        st = ftsa_fail(err, FTSA_E_IO, "%s: write failed: %s", path, strerror(errno));
+    if (st)
+        ftsa_err_prefix(err, "%s: ", path);
+    return st;
+}
+
+/* ---- drawing faults ---------------------------------------------------------- */
+
+static uint32_t popcount32(uint32_t v)
+{
+    uint32_t n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* Allowed bits of tensor t under the region's mask. */
+static uint32_t region_mask(const ftsa_tensor_region_t *r)
+{
+    uint32_t bits = ftsa_tensor_bits(r->tensor);
+    uint32_t all = bits == 32 ? UINT32_MAX : (1u << bits) - 1u;
+    return r->bit_mask ? r->bit_mask & all : all;
+}
+
+static int layer_in_region(const ftsa_tensor_region_t *r, uint32_t i)
+{
+    return r->layer == FTSA_ALL_LAYERS || r->layer == i;
+}
+
+uint64_t ftsa_region_bits(const ftsa_net_t *net, const ftsa_tensor_region_t *region)
+{
+    uint64_t per_elem = popcount32(region_mask(region)), n = 0;
+    for (uint32_t i = 0; i < net->n_layers; i++)
+        if (layer_in_region(region, i))
+            n += (uint64_t)ftsa_tensor_elems(&net->layers[i], region->tensor) * per_elem;
+    return n;
+}
+
+static ftsa_status_t check_region(const ftsa_net_t *net, const ftsa_tensor_region_t *r,
+                                  ftsa_err_t *err)
+{
+    if ((unsigned)r->tensor >= FTSA_TENSOR_COUNT)
+        return ftsa_fail(err, FTSA_E_INVALID, "unknown tensor %d", (int)r->tensor);
+    if (r->layer != FTSA_ALL_LAYERS && r->layer >= net->n_layers)
+        return ftsa_fail(err, FTSA_E_INVALID, "layer %u: the network has %u layers", r->layer,
+                         net->n_layers);
+    if (region_mask(r) == 0)
+        return ftsa_fail(err, FTSA_E_INVALID, "bit mask 0x%x selects no bit of %u-bit %s",
+                         r->bit_mask, ftsa_tensor_bits(r->tensor), ftsa_tensor_name(r->tensor));
+    if (ftsa_region_bits(net, r) == 0)
+        return ftsa_fail(err, FTSA_E_INVALID, "the region holds no %s",
+                         ftsa_tensor_name(r->tensor));
+    return FTSA_OK;
+}
+
+/* Walks sites in order (layer, element, allowed bit), turning a site number
+ * into a fault.  Sites must be requested in increasing order. */
+typedef struct {
+    const ftsa_net_t *net;
+    const ftsa_tensor_region_t *r;
+    uint32_t mask, per_elem, layer;
+    uint64_t base; /* first site of `layer` */
+} site_walk_t;
+
+static void walk_init(site_walk_t *w, const ftsa_net_t *net, const ftsa_tensor_region_t *r)
+{
+    w->net = net;
+    w->r = r;
+    w->mask = region_mask(r);
+    w->per_elem = popcount32(w->mask);
+    w->layer = 0;
+    w->base = 0;
+}
+
+static void walk_site(site_walk_t *w, uint64_t site, ftsa_fault_kind_t kind, ftsa_fault_t *f)
+{
+    for (;;) {
+        uint64_t n = layer_in_region(w->r, w->layer)
+                         ? (uint64_t)ftsa_tensor_elems(&w->net->layers[w->layer], w->r->tensor) *
+                               w->per_elem
+                         : 0;
+        if (site < w->base + n)
+            break;
+        w->base += n;
+        w->layer++;
+    }
+    uint64_t off = site - w->base;
+    uint32_t nth = (uint32_t)(off % w->per_elem), bit = 0;
+    for (uint32_t m = w->mask;; m &= m - 1) {
+        bit = (uint32_t)__builtin_ctz(m);
+        if (nth-- == 0)
+            break;
+    }
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->space = FTSA_SPACE_TENSOR;
+    f->target = w->r->tensor;
+    f->layer = w->layer;
+    f->index = (uint32_t)(off / w->per_elem);
+    f->bit = bit;
+}
+
+static ftsa_status_t check_kind(ftsa_fault_kind_t kind, ftsa_err_t *err)
+{
+    if (kind != FTSA_FAULT_SA0 && kind != FTSA_FAULT_SA1 && kind != FTSA_FAULT_FLIP)
+        return ftsa_fail(err, FTSA_E_INVALID,
+                         "drawn tensor faults must be permanent (sa0, sa1, flip), not %s",
+                         ftsa_fault_kind_name(kind));
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_faults_gen_ber(const ftsa_net_t *net, const ftsa_tensor_region_t *region,
+                                  ftsa_fault_kind_t kind, double ber, uint64_t seed,
+                                  ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    ftsa_status_t st;
+    if ((st = check_kind(kind, err)) || (st = check_region(net, region, err)))
+        return st;
+    if (!(ber >= 0.0 && ber <= 1.0))
+        return ftsa_fail(err, FTSA_E_INVALID, "bit error rate %g is not in [0, 1]", ber);
+    list->seed = seed;
+    if (ber == 0.0)
+        return FTSA_OK;
+    ftsa_rng_t rng;
+    ftsa_rng_seed_stream(&rng, seed, 0x626572ull);
+    uint64_t n = ftsa_region_bits(net, region);
+    site_walk_t w;
+    walk_init(&w, net, region);
+    double log_q = log1p(-ber); /* gaps between faulty bits are geometric */
+    uint64_t site = 0;
+    for (;;) {
+        if (ber < 1.0) {
+            double u = 1.0 - ftsa_rng_uniform(&rng); /* (0, 1] */
+            double gap = floor(log(u) / log_q);
+            if (gap >= (double)(n - site))
+                break;
+            site += (uint64_t)gap;
+        }
+        if (site >= n)
+            break;
+        ftsa_fault_t f;
+        walk_site(&w, site, kind, &f);
+        if ((st = ftsa_faults_add(list, &f, err)))
+            return st;
+        site++;
+    }
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_faults_gen_count(const ftsa_net_t *net, const ftsa_tensor_region_t *region,
+                                    ftsa_fault_kind_t kind, uint64_t count, uint64_t seed,
+                                    ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    ftsa_status_t st;
+    if ((st = check_kind(kind, err)) || (st = check_region(net, region, err)))
+        return st;
+    uint64_t n = ftsa_region_bits(net, region);
+    if (count > n)
+        return ftsa_fail(err, FTSA_E_INVALID, "%llu faults requested, the region has %llu bits",
+                         (unsigned long long)count, (unsigned long long)n);
+    list->seed = seed;
+    ftsa_rng_t rng;
+    ftsa_rng_seed_stream(&rng, seed, 0x636f756e74ull);
+    site_walk_t w;
+    walk_init(&w, net, region);
+    /* Selection sampling (Knuth's algorithm S): each site is taken with
+     * probability (still needed) / (still left), giving a uniform subset. */
+    uint64_t need = count;
+    for (uint64_t site = 0; site < n && need; site++) {
+        if (ftsa_rng_below(&rng, n - site) < need) {
+            ftsa_fault_t f;
+            walk_site(&w, site, kind, &f);
+            if ((st = ftsa_faults_add(list, &f, err)))
+                return st;
+            need--;
+        }
+    }
+    return FTSA_OK;
+}
+
+/* ---- applying tensor faults ---------------------------------------------------- */
+
+static uint32_t apply_bit(uint32_t v, ftsa_fault_kind_t kind, uint32_t bit)
+{
+    uint32_t m = 1u << bit;
+    switch (kind) {
+    case FTSA_FAULT_SA0: return v & ~m;
+    case FTSA_FAULT_SA1: return v | m;
+    case FTSA_FAULT_FLIP: return v ^ m;
+    default: return v;
+    }
+}
+
+void ftsa_faults_apply_params(const ftsa_fault_list_t *list, ftsa_net_t *net)
+{
+    for (uint32_t i = 0; i < list->n; i++) {
+        const ftsa_fault_t *f = &list->v[i];
+        if (f->space != FTSA_SPACE_TENSOR || f->layer >= net->n_layers)
+            continue;
+        ftsa_layer_t *l = &net->layers[f->layer];
+        if (f->index >= ftsa_tensor_elems(l, f->target))
+            continue;
+        if (f->target == FTSA_TENSOR_WEIGHTS)
+            l->weights[f->index] = (int8_t)(uint8_t)apply_bit((uint8_t)l->weights[f->index], f->kind, f->bit);
+        else if (f->target == FTSA_TENSOR_BIAS)
+            l->bias[f->index] = (int32_t)apply_bit((uint32_t)l->bias[f->index], f->kind, f->bit);
+    }
+}
+
+typedef struct {
+    uint32_t index, seq, bit;
+    ftsa_fault_kind_t kind;
+} act_fault_t;
+
+static int act_fault_cmp(const void *a, const void *b)
+{
+    const act_fault_t *x = a, *y = b;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+ftsa_status_t ftsa_faults_act_masks(const ftsa_fault_list_t *list, uint32_t layer,
+                                    ftsa_act_mask_t **masks, uint32_t *n, ftsa_err_t *err)
+{
+    *masks = NULL;
+    *n = 0;
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < list->n; i++)
+        count += list->v[i].space == FTSA_SPACE_TENSOR && list->v[i].target == FTSA_TENSOR_ACT &&
+                 list->v[i].layer == layer;
+    if (!count)
+        return FTSA_OK;
+    act_fault_t *af = malloc(count * sizeof *af);
+    ftsa_act_mask_t *m = malloc(count * sizeof *m);
+    if (!af || !m) {
+        free(af);
+        free(m);
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for activation fault masks");
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < list->n; i++) {
+        const ftsa_fault_t *f = &list->v[i];
+        if (f->space == FTSA_SPACE_TENSOR && f->target == FTSA_TENSOR_ACT && f->layer == layer)
+            af[k++] = (act_fault_t){f->index, i, f->bit, f->kind};
+    }
+    /* Sorted by element, faults on one element stay in list order. */
+    qsort(af, count, sizeof *af, act_fault_cmp);
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (!i || af[i].index != af[i - 1].index)
+            m[out++] = (ftsa_act_mask_t){.index = af[i].index, .and_mask = 0xff};
+        ftsa_act_mask_t *r = &m[out - 1];
+        uint8_t bit = (uint8_t)(1u << af[i].bit);
+        switch (af[i].kind) {
+        case FTSA_FAULT_SA0:
+            r->and_mask &= (uint8_t)~bit;
+            r->or_mask &= (uint8_t)~bit;
+            r->xor_mask &= (uint8_t)~bit;
+            break;
+        case FTSA_FAULT_SA1:
+            r->or_mask |= bit;
+            r->xor_mask &= (uint8_t)~bit;
+            break;
+        default:
+            r->xor_mask ^= bit;
+            break;
+        }
+    }
+    free(af);
+    *masks = m;
+    *n = out;
+    return FTSA_OK;
+}
