@@ -113,6 +113,10 @@ ftsa_status_t ftsa_model_encode(const ftsa_net_t *net, uint8_t **buf, size_t *le
     put_u32(&p, net->n_layers);
     for (uint32_t i = 0; i < net->n_layers; i++)
         encode_layer(&p, &net->layers[i]);
+    put_u32(&p, net->prof_images);
+    for (uint32_t i = 0; net->prof_images && i < net->n_layers; i++)
+        if (net->layers[i].prof_max)
+            put(&p, net->layers[i].prof_max, ftsa_shape_elems(net->layers[i].out));
     if (p.oom || p.len > MAX_PAYLOAD) {
         free(p.buf);
         return ftsa_fail(err, FTSA_E_NOMEM, "model too large to encode");
@@ -291,7 +295,22 @@ static ftsa_status_t decode_layer(reader_t *r, ftsa_layer_t *l, ftsa_err_t *err)
     return FTSA_OK;
 }
 
-static ftsa_status_t decode_payload(reader_t *r, ftsa_net_t *net, ftsa_err_t *err)
+/* Version 2: u32 profiled images, then per weighted layer one i8 per output element. */
+static ftsa_status_t decode_profile(reader_t *r, ftsa_net_t *net, ftsa_err_t *err)
+{
+    r->what = "activation profile";
+    ftsa_status_t st = get_u32(r, &net->prof_images, err);
+    for (uint32_t i = 0; !st && net->prof_images && i < net->n_layers; i++) {
+        ftsa_layer_t *l = &net->layers[i];
+        if (ftsa_layer_has_weights(l) &&
+            (st = get_array(r, (void **)&l->prof_max, ftsa_shape_elems(l->out), 1,
+                            "activation profile", err)))
+            ftsa_err_prefix(err, "layer %u: ", i);
+    }
+    return st;
+}
+
+static ftsa_status_t decode_payload(reader_t *r, uint32_t version, ftsa_net_t *net, ftsa_err_t *err)
 {
     ftsa_status_t st;
     uint8_t name_len = 0;
@@ -326,9 +345,11 @@ static ftsa_status_t decode_payload(reader_t *r, ftsa_net_t *net, ftsa_err_t *er
             return st;
         }
     }
+    if (version >= 2 && (st = decode_profile(r, net, err)))
+        return st;
     if (r->off != r->len)
-        return ftsa_fail(err, FTSA_E_FORMAT, "%zu unexpected bytes after the last layer",
-                         r->len - r->off);
+        return ftsa_fail(err, FTSA_E_FORMAT, "%zu unexpected bytes after the %s",
+                         r->len - r->off, version >= 2 ? "activation profile" : "last layer");
     return FTSA_OK;
 }
 
@@ -341,8 +362,8 @@ ftsa_status_t ftsa_model_decode(const uint8_t *buf, size_t len, ftsa_net_t *net,
     if (memcmp(buf, FTSA_MODEL_MAGIC, 4) != 0)
         return ftsa_fail(err, FTSA_E_FORMAT, "bad magic: not an .ftsa model file");
     uint32_t version = (uint32_t)buf[4] | (uint32_t)buf[5] << 8;
-    if (version != FTSA_MODEL_VERSION)
-        return ftsa_fail(err, FTSA_E_FORMAT, "unsupported version %u (this build reads version %u)",
+    if (version < 1 || version > FTSA_MODEL_VERSION)
+        return ftsa_fail(err, FTSA_E_FORMAT, "unsupported version %u (this build reads 1..%u)",
                          version, FTSA_MODEL_VERSION);
     uint32_t ulen = le32(buf + 8), clen = le32(buf + 12), crc = le32(buf + 16);
     if (ulen > MAX_PAYLOAD)
@@ -373,7 +394,7 @@ ftsa_status_t ftsa_model_decode(const uint8_t *buf, size_t len, ftsa_net_t *net,
                          actual);
     }
     reader_t r = {payload, ulen, 0, ""};
-    ftsa_status_t st = decode_payload(&r, net, err);
+    ftsa_status_t st = decode_payload(&r, version, net, err);
     free(payload);
     if (!st)
         st = ftsa_net_validate(net, err);

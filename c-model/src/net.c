@@ -123,7 +123,7 @@ static int scale_ok(float s)
 }
 
 static ftsa_status_t validate_layer(const ftsa_layer_t *l, ftsa_shape_t in, float in_scale,
-                                    int32_t in_zp, ftsa_err_t *err)
+                                    int32_t in_zp, int profiled, ftsa_err_t *err)
 {
     ftsa_status_t st;
     if ((unsigned)l->kind >= FTSA_LAYER_KIND_COUNT)
@@ -168,6 +168,9 @@ static ftsa_status_t validate_layer(const ftsa_layer_t *l, ftsa_shape_t in, floa
         if (l->act != FTSA_ACT_NONE)
             return ftsa_fail(err, FTSA_E_INVALID, "%s cannot have an activation stage",
                              ftsa_layer_kind_name(l->kind));
+        if (l->prof_max)
+            return ftsa_fail(err, FTSA_E_INVALID, "%s cannot have an activation profile",
+                             ftsa_layer_kind_name(l->kind));
         return FTSA_OK;
     }
     if (!l->weights || !l->bias || !l->multiplier || !l->shift || !l->w_scale)
@@ -185,6 +188,9 @@ static ftsa_status_t validate_layer(const ftsa_layer_t *l, ftsa_shape_t in, floa
         if (!scale_ok(l->w_scale[c]))
             return ftsa_fail(err, FTSA_E_INVALID, "channel %u: weight scale must be finite and positive", c);
     }
+    if (!l->prof_max != !profiled)
+        return ftsa_fail(err, FTSA_E_INVALID, profiled ? "activation profile missing"
+                                                        : "activation profile without a profiled network");
     if ((unsigned)l->act >= FTSA_ACT_COUNT)
         return ftsa_fail(err, FTSA_E_INVALID, "unknown activation mode %d", (int)l->act);
     if ((unsigned)l->thr_src >= FTSA_THR_SOURCE_COUNT)
@@ -210,7 +216,7 @@ ftsa_status_t ftsa_net_validate(const ftsa_net_t *net, ftsa_err_t *err)
     int32_t zp = net->in_zp;
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const ftsa_layer_t *l = &net->layers[i];
-        if ((st = validate_layer(l, in, scale, zp, err))) {
+        if ((st = validate_layer(l, in, scale, zp, net->prof_images > 0, err))) {
             ftsa_err_prefix(err, "layer %u (%s): ", i, ftsa_layer_kind_name(l->kind));
             return st;
         }
@@ -256,6 +262,8 @@ void ftsa_layer_free(ftsa_layer_t *l)
     free(l->shift);
     free(l->w_scale);
     free(l->thr);
+    free(l->prof_max);
+    l->prof_max = NULL;
     l->weights = NULL;
     l->bias = l->multiplier = NULL;
     l->shift = l->thr = NULL;
@@ -304,6 +312,7 @@ ftsa_status_t ftsa_net_clone(const ftsa_net_t *src, ftsa_net_t *dst, ftsa_err_t 
     dst->input = src->input;
     dst->in_scale = src->in_scale;
     dst->in_zp = src->in_zp;
+    dst->prof_images = src->prof_images;
     for (uint32_t i = 0; i < src->n_layers; i++) {
         const ftsa_layer_t *s = &src->layers[i];
         ftsa_layer_t l = *s;
@@ -314,8 +323,10 @@ ftsa_status_t ftsa_net_clone(const ftsa_net_t *src, ftsa_net_t *dst, ftsa_err_t 
         l.shift = dup(s->shift, oc);
         l.w_scale = dup(s->w_scale, oc * sizeof *s->w_scale);
         l.thr = dup(s->thr, ftsa_layer_thr_count(s));
+        l.prof_max = dup(s->prof_max, ftsa_shape_elems(s->out));
         if ((s->weights && !l.weights) || (s->bias && !l.bias) || (s->multiplier && !l.multiplier) ||
             (s->shift && !l.shift) || (s->w_scale && !l.w_scale) || (s->thr && !l.thr) ||
+            (s->prof_max && !l.prof_max) ||
             ftsa_net_append(dst, &l, err)) {
             ftsa_layer_free(&l);
             ftsa_net_free(dst);

@@ -125,13 +125,14 @@ static uint8_t *payload(size_t *plen)
     return p;
 }
 
-/* Wrap a payload into a valid container (correct CRC) and decode it. */
-static ftsa_status_t decode_payload(const uint8_t *p, size_t plen, ftsa_err_t *err)
+/* Wrap a payload into a valid container (correct CRC) of a version and decode it. */
+static ftsa_status_t decode_version(const uint8_t *p, size_t plen, uint8_t version, ftsa_err_t *err)
 {
     uLongf clen = compressBound(plen);
     uint8_t *buf = malloc(HDR + clen);
     ck_assert_int_eq(compress(buf + HDR, &clen, p, plen), Z_OK);
-    memcpy(buf, "FTSA\1\0\0\0", 8);
+    memcpy(buf, "FTSA\0\0\0\0", 8);
+    buf[4] = version;
     wr32(buf + 8, (uint32_t)plen);
     wr32(buf + 12, (uint32_t)clen);
     wr32(buf + 16, (uint32_t)crc32(0, p, (uInt)plen));
@@ -162,6 +163,9 @@ START_TEST(bad_container)
     buf[4] = 9;
     ck_assert_int_eq(ftsa_model_decode(buf, len, &net, &err), FTSA_E_FORMAT);
     ck_assert_ptr_nonnull(strstr(err.msg, "unsupported version 9"));
+    buf[4] = 0;
+    ck_assert_int_eq(ftsa_model_decode(buf, len, &net, &err), FTSA_E_FORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "unsupported version 0"));
     buf[4] = 1;
 
     buf[16] ^= 0xff;
@@ -197,6 +201,11 @@ START_TEST(bad_container)
     free(buf);
 }
 END_TEST
+
+static ftsa_status_t decode_payload(const uint8_t *p, size_t plen, ftsa_err_t *err)
+{
+    return decode_version(p, plen, FTSA_MODEL_VERSION, err);
+}
 
 /* Payload offsets of the tiny net: name "tiny" (1 + 4), input shape (12),
  * in_scale (4), in_zp (1), n_layers (4), then layer 0. */
@@ -242,7 +251,17 @@ START_TEST(bad_payload)
     memcpy(q, p, plen);
     q[plen] = 0;
     ck_assert_int_eq(decode_payload(q, plen + 1, &err), FTSA_E_FORMAT);
-    ck_assert_ptr_nonnull(strstr(err.msg, "unexpected bytes"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "unexpected bytes after the activation profile"));
+    /* Version 1 had no profile section (the payload's last 4 bytes, a zero count). */
+    ck_assert_int_eq(p[plen - 4] | p[plen - 3] | p[plen - 2] | p[plen - 1], 0);
+    ck_assert_int_eq(decode_version(p, plen - 4, 1, &err), FTSA_OK);
+    ck_assert_int_eq(decode_version(p, plen, 1, &err), FTSA_E_FORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "4 unexpected bytes after the last layer"));
+    /* A profile count without the arrays is truncation. */
+    memcpy(q, p, plen);
+    wr32(q + plen - 4, 100);
+    ck_assert_int_eq(decode_payload(q, plen, &err), FTSA_E_FORMAT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "layer 0: payload ends"));
     /* Every shorter payload fails cleanly. */
     for (size_t cut = 0; cut < plen; cut++) {
         ck_assert_int_eq(decode_payload(p, cut, &err), FTSA_E_FORMAT);

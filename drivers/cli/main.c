@@ -8,7 +8,9 @@ static const ftsa_cmd_t commands[] = {
     {"eval", "top-1 accuracy of a model on Fashion-MNIST, on any back end", ftsa_cmd_eval},
     {"faults", "draw fault lists (ftsa faults gen)", ftsa_cmd_faults},
     {"run", "run test images under a fault list and compare with fault-free", ftsa_cmd_run},
+    {"profile", "record per-neuron activation maxima in a model (validation slice)", ftsa_cmd_profile},
     {"train", "train a model-zoo network on Fashion-MNIST and write it as int8 .ftsa", ftsa_cmd_train},
+    {"campaign", "fault-injection sweeps with statistics, plots, resume and MPI", ftsa_cmd_campaign},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -10,7 +10,8 @@
 #include "ftsa/net.h"
 
 #define FTSA_MODEL_MAGIC "FTSA"
-#define FTSA_MODEL_VERSION 1u
+/* Version 2 added the activation profile; version 1 files still load. */
+#define FTSA_MODEL_VERSION 2u
 
 /* Serialize net (validated first) into a malloc'd buffer owned by the caller. */
 ftsa_status_t ftsa_model_encode(const ftsa_net_t *net, uint8_t **buf, size_t *len, ftsa_err_t *err);

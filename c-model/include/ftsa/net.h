@@ -66,6 +66,11 @@ typedef struct {
     ftsa_act_mode_t act;
     ftsa_thr_source_t thr_src;
     int8_t *thr; /* 1, out.c or out elements, per thr_src; NULL when act has no threshold */
+
+    /* Activation profile (conv2d / fc, when the net is profiled): the largest
+     * requantized output, before the activation stage, of each output element
+     * over the profiling images.  Per-channel and per-layer maxima follow. */
+    int8_t *prof_max;
 } ftsa_layer_t;
 
 typedef struct {
@@ -75,6 +80,7 @@ typedef struct {
     int32_t in_zp;
     uint32_t n_layers;
     ftsa_layer_t *layers;
+    uint32_t prof_images; /* images behind prof_max; 0 = not profiled */
 } ftsa_net_t;
 
 static inline uint32_t ftsa_shape_elems(ftsa_shape_t s)
