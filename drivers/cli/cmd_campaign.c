@@ -1,0 +1,433 @@
+/* ftsa campaign: fault-injection sweeps with statistics, plots and a report,
+ * resumable and shardable over MPI (docs/campaigns.md). */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ftsa/camp_comm.h"
+#include "ftsa/campaign.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: ftsa campaign [CONFIG] [--KEY VALUE ...] [--fresh] [--no-report] [--quiet]\n"
+            "                     [--dry-run]\n\n"
+            "Sweeps seeded fault draws over a network: for every target region, fault kind\n"
+            "and bit error rate (or fault count), runs TRIALS trials on the same test images\n"
+            "and writes trials.csv, summary.json, plots and report.html to the output\n"
+            "directory.  Killed and restarted with the same command, it resumes.  Under\n"
+            "'mpirun -np K' the trials are sharded over K ranks with identical results.\n\n"
+            "CONFIG is a file of 'key = value' lines; every key is also a flag (--KEY VALUE\n"
+            "or --KEY=VALUE, '-' and '_' alike) that overrides the file.  Keys:\n"
+            "  model FILE        .ftsa model (default %s)\n"
+            "  backend NAME      back end (default cmodel)\n"
+            "  data DIR          Fashion-MNIST directory (default $FTSA_DATA_DIR or %s)\n"
+            "  out DIR           output directory (default campaign-out)\n"
+            "  faults LIST       fault kinds: sa0, sa1, flip (default flip)\n"
+            "  tensors LIST      weights, bias, act (default weights)\n"
+            "  layers LIST|all   one region per listed layer, or all layers together (default all)\n"
+            "  bits all|msb|LIST bits of each element faults may hit, e.g. 7 or 4-7 (default all)\n"
+            "  ber LIST          bit error rates, or logspace(A, B, N)\n"
+            "                    (default logspace(1e-6, 1e-1, 11))\n"
+            "  count LIST        fault counts per trial instead of BERs (also logspace)\n"
+            "  trials N|auto     trials per point; auto: Leveugle et al. sample size (default 10)\n"
+            "  margin X          error margin for trials = auto (default 0.05)\n"
+            "  confidence X      confidence of intervals and of trials = auto (default 0.95)\n"
+            "  images N          test images per trial (default 500)\n"
+            "  first N           first test image (default 0)\n"
+            "  seed N            campaign seed (default 1)\n"
+            "  per_layer on|off  also sweep every layer alone (default on)\n"
+            "  per_memory on|off also sweep weights, bias and act of all layers (default off)\n"
+            "  array N           systolic array side for hardware back ends (default 8)\n\n"
+            "  --fresh           discard results already in the output directory\n"
+            "  --no-report       skip plots and report.html (statistics still written)\n"
+            "  --quiet           no progress output\n"
+            "  --dry-run         print the resolved config and the plan, run nothing\n",
+            ftsa_cli_default_model(), FTSA_FMNIST_DIR);
+}
+
+typedef struct {
+    const char *config;
+    int fresh, no_report, quiet, dry_run;
+} flags_t;
+
+/* Flag name to config key ("per-layer" -> "per_layer"); NULL if not a key. */
+static const char *flag_key(const char *name, char *buf, size_t size)
+{
+    size_t n = strcspn(name, "=");
+    if (n >= size)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = name[i] == '-' ? '_' : name[i];
+    buf[n] = '\0';
+    for (const char *const *k = ftsa_camp_config_keys(); *k; k++)
+        if (!strcmp(*k, buf))
+            return buf;
+    return NULL;
+}
+
+/* Pass 1 finds the config file and the plain flags; pass 2 applies --KEY VALUE
+ * over the file's keys.  Returns an exit code, or -1 to go on. */
+static int parse_args(int argc, char **argv, ftsa_camp_config_t *cfg, flags_t *fl)
+{
+    memset(fl, 0, sizeof *fl);
+    for (int pass = 1; pass <= 2; pass++) {
+        for (int i = 1; i < argc; i++) {
+            const char *a = argv[i];
+            if (a[0] != '-' || !a[1]) {
+                if (pass == 1 && fl->config) {
+                    ftsa_cli_error("campaign", "unexpected argument '%s' (config is %s)", a,
+                                   fl->config);
+                    return FTSA_EXIT_USAGE;
+                }
+                fl->config = a;
+                continue;
+            }
+            const char *name = a + (a[1] == '-' ? 2 : 1);
+            if (!strcmp(name, "help") || !strcmp(name, "h")) {
+                usage(stdout);
+                return FTSA_EXIT_OK;
+            }
+            int *flag = !strcmp(name, "fresh")       ? &fl->fresh
+                        : !strcmp(name, "no-report") ? &fl->no_report
+                        : !strcmp(name, "quiet")     ? &fl->quiet
+                        : !strcmp(name, "dry-run")   ? &fl->dry_run
+                                                     : NULL;
+            if (flag) {
+                *flag = 1;
+                continue;
+            }
+            char keybuf[64];
+            const char *key = flag_key(name, keybuf, sizeof keybuf);
+            if (!key) {
+                ftsa_cli_error("campaign", "unknown option '%s' (see ftsa campaign --help)", a);
+                return FTSA_EXIT_USAGE;
+            }
+            const char *eq = strchr(name, '=');
+            const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!value) {
+                ftsa_cli_error("campaign", "option '%s' needs a value", a);
+                return FTSA_EXIT_USAGE;
+            }
+            if (pass == 1)
+                continue;
+            ftsa_err_t err = {0};
+            char where[96];
+            snprintf(where, sizeof where, "command line (--%s)", key);
+            if (ftsa_camp_config_set(cfg, key, value, where, &err)) {
+                ftsa_cli_error("campaign", "%s", err.msg);
+                return FTSA_EXIT_USAGE;
+            }
+        }
+        if (pass == 1 && fl->config) {
+            ftsa_err_t err = {0};
+            if (ftsa_camp_config_read(cfg, fl->config, &err)) {
+                ftsa_cli_error("campaign", "%s", err.msg);
+                return FTSA_EXIT_USAGE;
+            }
+        }
+    }
+    ftsa_err_t err = {0};
+    if (ftsa_camp_config_check(cfg, &err)) {
+        ftsa_cli_error("campaign", "%s%s%s", fl->config ? fl->config : "", fl->config ? ": " : "",
+                       err.msg);
+        return FTSA_EXIT_USAGE;
+    }
+    return -1;
+}
+
+static int make_dirs(const char *path)
+{
+    char buf[FTSA_CAMP_PATH_LEN];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0755) && errno != EEXIST)
+                return -1;
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    int tty, quiet;
+    double t0, last;
+    uint64_t total, last_logged;
+} progress_t;
+
+static void progress(progress_t *pr, uint64_t done, int final)
+{
+    if (pr->quiet)
+        return;
+    double now = ftsa_cli_now(), el = now - pr->t0;
+    double rate = el > 0 ? done / el : 0.0;
+    double eta = rate > 0 ? (pr->total - done) / rate : 0.0;
+    if (pr->tty) {
+        if (!final && now - pr->last < 0.2)
+            return;
+        int width = 30, fill = pr->total ? (int)(width * done / pr->total) : width;
+        fprintf(stderr, "\r[%.*s%*s] %3.0f%% %" PRIu64 "/%" PRIu64 " trials %.1f/s ETA %d:%02d ",
+                fill, "##############################", width - fill, "",
+                pr->total ? 100.0 * done / pr->total : 100.0, done, pr->total, rate,
+                (int)(eta / 60), (int)fmod(eta, 60));
+        if (final)
+            fputc('\n', stderr);
+    } else {
+        /* A log line per 10% or per 30 s. */
+        uint64_t step = pr->total / 10 ? pr->total / 10 : 1;
+        if (final ? done == pr->last_logged
+                  : done - pr->last_logged < step && now - pr->last < 30.0)
+            return;
+        pr->last_logged = done;
+        fprintf(stderr, "campaign: %" PRIu64 "/%" PRIu64 " trials (%.0f%%), %.1f trials/s, ETA %.0f s\n",
+                done, pr->total, pr->total ? 100.0 * done / pr->total : 100.0, rate, eta);
+    }
+    pr->last = now;
+    fflush(stderr);
+}
+
+static void print_plan(const ftsa_camp_t *camp, FILE *out)
+{
+    fprintf(out, "campaign: %s (%s) on %s, %u curves x %u rates = %u points, %" PRIu64
+                 " trials of %u images; fault-free accuracy %.2f%%; config hash %016" PRIx64 "\n",
+            camp->cfg.model, camp->net.name, camp->cfg.backend, camp->plan.n_curves,
+            camp->cfg.n_rates, camp->plan.n_points, camp->plan.n_trials, camp->cfg.images,
+            100.0 * camp->base_correct / camp->cfg.images, camp->hash);
+}
+
+static void print_summary(const ftsa_camp_t *camp, const ftsa_camp_summary_t *s)
+{
+    const ftsa_camp_config_t *cfg = &camp->cfg;
+    printf("fault-free accuracy %.2f%% on test images %u..%u\n", s->base_acc, cfg->first,
+           cfg->first + cfg->images - 1);
+    printf("%-24s", cfg->mode == FTSA_CAMP_MODE_BER ? "curve \\ BER" : "curve \\ faults");
+    for (uint32_t i = 0; i < cfg->n_rates; i++)
+        printf(" %8.2g", cfg->rates[i]);
+    printf("   AUC(log) <=1%% loss\n");
+    for (uint32_t c = 0; c < camp->plan.n_curves; c++) {
+        const ftsa_camp_curve_t *cv = &camp->plan.curves[c];
+        printf("%-24s", cv->name);
+        for (uint32_t i = 0; i < cfg->n_rates; i++)
+            printf(" %8.2f", s->points[cv->first_point + i].acc.mean);
+        printf("   %8.4f %9.3g\n", s->curves[c].auc_log, s->curves[c].tolerance[1]);
+    }
+}
+
+/* Run this rank's share of the pending trials: pending index i goes to rank i mod size. */
+static int run_share(ftsa_camp_t *camp, const ftsa_camp_comm_t *comm, const ftsa_camp_journal_t *j,
+                     const char *path, int quiet)
+{
+    ftsa_err_t err = {0};
+    const ftsa_camp_plan_t *plan = &camp->plan;
+    uint8_t *done = calloc(plan->n_trials ? plan->n_trials : 1, 1);
+    if (!done) {
+        ftsa_cli_error("campaign", "out of memory");
+        return -1;
+    }
+    for (uint32_t i = 0; i < j->n; i++)
+        done[ftsa_camp_trial_index(plan, j->rows[i].point, j->rows[i].trial)] = 1;
+    uint64_t pending = plan->n_trials - j->n, mine = 0;
+    for (uint64_t i = comm->rank; i < pending; i += comm->size)
+        mine++;
+    int fd = -1, rc = 0;
+    if (mine && ftsa_camp_journal_open(path, &fd, &err)) {
+        ftsa_cli_error("campaign", "%s", err.msg);
+        free(done);
+        return -1;
+    }
+    progress_t pr = {.tty = isatty(2), .quiet = quiet || comm->rank != 0, .t0 = ftsa_cli_now(),
+                     .total = mine};
+    pr.last = pr.t0;
+    uint64_t k = 0, ran = 0, idx = 0;
+    for (uint32_t p = 0; p < plan->n_points && !rc; p++) {
+        for (uint32_t t = 0; t < plan->points[p].trials && !rc; t++, idx++) {
+            if (done[idx])
+                continue;
+            if (k++ % comm->size != (uint64_t)comm->rank)
+                continue;
+            ftsa_camp_row_t row;
+            if (ftsa_camp_run_trial(camp, p, t, &row, &err) ||
+                ftsa_camp_journal_append(camp, fd, &row, &err)) {
+                ftsa_cli_error("campaign", "%s", err.msg);
+                rc = -1;
+                break;
+            }
+            progress(&pr, ++ran, 0);
+        }
+    }
+    if (!rc && mine)
+        progress(&pr, ran, 1);
+    if (fd >= 0)
+        close(fd);
+    free(done);
+    return rc;
+}
+
+/* Rank 0: the complete journal, sorted, then statistics, summary and report. */
+static int finish(ftsa_camp_t *camp, const char *path, const flags_t *fl)
+{
+    ftsa_err_t err = {0};
+    ftsa_camp_journal_t j;
+    ftsa_camp_summary_t s;
+    char spath[FTSA_CAMP_PATH_LEN + 32];
+    if (ftsa_camp_journal_load(camp, path, &j, &err)) {
+        ftsa_cli_error("campaign", "%s", err.msg);
+        return FTSA_EXIT_FAIL;
+    }
+    int rc = FTSA_EXIT_FAIL;
+    if (ftsa_camp_journal_rewrite(camp, path, &j, &err) || ftsa_camp_summarize(camp, &j, &s, &err)) {
+        ftsa_cli_error("campaign", "%s", err.msg);
+        goto out;
+    }
+    snprintf(spath, sizeof spath, "%s/summary.json", camp->cfg.out);
+    if (ftsa_camp_write_summary(camp, &s, spath, &err)) {
+        ftsa_cli_error("campaign", "%s", err.msg);
+        goto out_s;
+    }
+    if (!fl->quiet)
+        print_summary(camp, &s);
+    if (!fl->no_report) {
+        int plotted;
+        if (ftsa_camp_write_report(camp, &s, &plotted, &err)) {
+            ftsa_cli_error("campaign", "%s", err.msg);
+            goto out_s;
+        }
+        if (!plotted)
+            fprintf(stderr, "ftsa campaign: gnuplot not found; report without plots\n");
+        if (!fl->quiet)
+            printf("report %s/report.html\n", camp->cfg.out);
+    }
+    rc = FTSA_EXIT_OK;
+out_s:
+    ftsa_camp_summary_free(&s);
+out:
+    ftsa_camp_journal_free(&j);
+    return rc;
+}
+
+/* Rank 0: drop torn lines and make sure the file exists with its header
+ * before any rank appends. */
+static int prepare_journal(ftsa_camp_t *camp, const char *path, const flags_t *fl)
+{
+    ftsa_err_t err = {0};
+    if (fl->fresh && unlink(path) && errno != ENOENT) {
+        ftsa_cli_error("campaign", "%s: cannot remove: %s", path, strerror(errno));
+        return -1;
+    }
+    ftsa_camp_journal_t j;
+    if (ftsa_camp_journal_load(camp, path, &j, &err)) {
+        ftsa_cli_error("campaign", "%s", err.msg);
+        return -1;
+    }
+    int rc = 0;
+    if (access(path, F_OK) || j.dropped) {
+        if (ftsa_camp_journal_rewrite(camp, path, &j, &err)) {
+            ftsa_cli_error("campaign", "%s", err.msg);
+            rc = -1;
+        }
+    }
+    if (!rc && !fl->quiet && (j.n || j.dropped))
+        fprintf(stderr, "campaign: resuming, %u of %" PRIu64 " trials done%s\n", j.n,
+                camp->plan.n_trials, j.dropped ? " (dropped torn or duplicate lines)" : "");
+    ftsa_camp_journal_free(&j);
+    return rc;
+}
+
+static int write_config_copy(const ftsa_camp_config_t *cfg)
+{
+    char path[FTSA_CAMP_PATH_LEN + 32];
+    snprintf(path, sizeof path, "%s/campaign.cfg", cfg->out);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "# Resolved configuration of this campaign (ftsa campaign %s).\n", path);
+    ftsa_camp_config_write(cfg, f);
+    return fclose(f) ? -1 : 0;
+}
+
+int ftsa_cmd_campaign(int argc, char **argv)
+{
+    ftsa_camp_config_t cfg;
+    ftsa_camp_config_defaults(&cfg);
+    snprintf(cfg.model, sizeof cfg.model, "%s", ftsa_cli_default_model());
+    flags_t fl;
+    int rc = parse_args(argc, argv, &cfg, &fl);
+    if (rc >= 0)
+        return rc;
+    ftsa_err_t err = {0};
+    ftsa_camp_comm_t comm;
+    if (ftsa_camp_comm_init(&comm, &err)) {
+        ftsa_cli_error("campaign", "%s", err.msg);
+        return FTSA_EXIT_FAIL;
+    }
+    char path[FTSA_CAMP_PATH_LEN + 32];
+    snprintf(path, sizeof path, "%s/trials.csv", cfg.out);
+    ftsa_camp_t camp;
+    ftsa_status_t st = ftsa_camp_open(&cfg, &camp, &err);
+    int fail = st != FTSA_OK;
+    if (fail)
+        ftsa_cli_error("campaign", "%s", err.msg);
+    if (ftsa_camp_comm_any(&comm, fail)) {
+        ftsa_camp_comm_finalize(&comm);
+        if (!fail)
+            ftsa_camp_close(&camp);
+        return st == FTSA_E_INVALID ? FTSA_EXIT_USAGE : FTSA_EXIT_FAIL;
+    }
+    if (fl.dry_run) {
+        if (comm.rank == 0) {
+            ftsa_camp_config_write(&cfg, stdout);
+            print_plan(&camp, stdout);
+            for (uint32_t c = 0; c < camp.plan.n_curves; c++)
+                printf("  curve %u: %s, %" PRIu64 " sites, %u trials per point\n", c,
+                       camp.plan.curves[c].name, camp.plan.curves[c].sites,
+                       camp.plan.points[camp.plan.curves[c].first_point].trials);
+        }
+        ftsa_camp_close(&camp);
+        ftsa_camp_comm_finalize(&comm);
+        return FTSA_EXIT_OK;
+    }
+    rc = FTSA_EXIT_FAIL;
+    if (comm.rank == 0) {
+        fail = make_dirs(cfg.out) != 0;
+        if (fail)
+            ftsa_cli_error("campaign", "%s: cannot create the output directory: %s", cfg.out,
+                           strerror(errno));
+        if (!fail && write_config_copy(&cfg))
+            fail = 1, ftsa_cli_error("campaign", "%s: cannot write campaign.cfg", cfg.out);
+        if (!fail)
+            fail = prepare_journal(&camp, path, &fl) != 0;
+        if (!fail && !fl.quiet)
+            print_plan(&camp, stderr);
+    }
+    if (ftsa_camp_comm_any(&comm, fail))
+        goto out;
+    ftsa_camp_journal_t j;
+    fail = ftsa_camp_journal_load(&camp, path, &j, &err) != FTSA_OK;
+    if (fail)
+        ftsa_cli_error("campaign", "%s", err.msg);
+    /* Everyone has read the same journal before anyone appends to it. */
+    if (ftsa_camp_comm_any(&comm, fail)) {
+        ftsa_camp_journal_free(&j);
+        goto out;
+    }
+    fail = run_share(&camp, &comm, &j, path, fl.quiet) != 0;
+    ftsa_camp_journal_free(&j);
+    if (ftsa_camp_comm_any(&comm, fail))
+        goto out;
+    rc = comm.rank == 0 ? finish(&camp, path, &fl) : FTSA_EXIT_OK;
+out:
+    ftsa_camp_close(&camp);
+    ftsa_camp_comm_finalize(&comm);
+    return rc;
+}
