@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ftsa/fileio.h"
 #include "ftsa/rng.h"
 
 static const char *const kind_names[] = {"sa0", "sa1", "flip", "seu", "rd"};
@@ -260,38 +261,15 @@ ftsa_status_t ftsa_faults_parse(const char *text, const char *name, ftsa_fault_l
 ftsa_status_t ftsa_faults_read(const char *path, ftsa_fault_list_t *list, ftsa_err_t *err)
 {
     ftsa_faults_init(list);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - len - 1, f);
-        if (len < cap - 1)
-            break;
-        char *grown = realloc(buf, cap * 2);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory", path);
-    if (bad) {
-        free(buf);
-        return ftsa_fail(err, FTSA_E_IO, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        free(buf);
-        return ftsa_fail(err, FTSA_E_FORMAT, "%s: contains NUL bytes: not a fault list", path);
-    }
-    ftsa_status_t st = ftsa_faults_parse(buf, path, list, err);
+    uint8_t *buf;
+    size_t len;
+    ftsa_status_t st = ftsa_read_file(path, (size_t)1 << 30, &buf, &len, err);
+    if (st)
+        return st;
+    if (strlen((const char *)buf) != len)
+        st = ftsa_fail(err, FTSA_E_FORMAT, "%s: contains NUL bytes: not a fault list", path);
+    else
+        st = ftsa_faults_parse((const char *)buf, path, list, err);
     free(buf);
     return st;
 }

@@ -1,6 +1,7 @@
 #include "ftsa/model_file.h"
 
-#include <errno.h>
+#include "ftsa/fileio.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,60 +414,20 @@ ftsa_status_t ftsa_model_save(const ftsa_net_t *net, const char *path, ftsa_err_
     ftsa_status_t st = ftsa_model_encode(net, &buf, &len, err);
     if (st)
         return st;
-    /* Write to a temporary name and rename, so a crash never leaves half a model. */
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        free(buf);
-        return ftsa_fail(err, FTSA_E_IO, "%s: path too long", path);
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        free(buf);
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
-    }
-    size_t wrote = fwrite(buf, 1, len, f);
+    st = ftsa_write_file_atomic(path, buf, len, err);
     free(buf);
-    if (wrote != len || fclose(f) != 0) {
-        remove(tmp);
-        return ftsa_fail(err, FTSA_E_IO, "%s: write failed: %s", tmp, strerror(errno));
-    }
-    if (rename(tmp, path) != 0) {
-        remove(tmp);
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot rename into place: %s", path, strerror(errno));
-    }
-    return FTSA_OK;
+    return st;
 }
 
 ftsa_status_t ftsa_model_load(const char *path, ftsa_net_t *net, ftsa_err_t *err)
 {
     ftsa_net_init(net);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - len, f);
-        if (len < cap || cap >= (size_t)MAX_PAYLOAD * 2)
-            break;
-        uint8_t *grown = realloc(buf, cap * 2);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    int read_err = ferror(f);
-    fclose(f);
-    if (!buf)
-        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory reading the file", path);
-    if (read_err) {
-        free(buf);
-        return ftsa_fail(err, FTSA_E_IO, "%s: read error", path);
-    }
-    ftsa_status_t st = ftsa_model_decode(buf, len, net, err);
+    uint8_t *buf;
+    size_t len;
+    ftsa_status_t st = ftsa_read_file(path, HEADER_LEN + (size_t)MAX_PAYLOAD * 2, &buf, &len, err);
+    if (st)
+        return st;
+    st = ftsa_model_decode(buf, len, net, err);
     free(buf);
     if (st)
         ftsa_err_prefix(err, "%s: ", path);

@@ -1,5 +1,7 @@
 /* Activation profiling against a brute-force maximum, and its file round trip. */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,9 +110,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, profile_matches_brute_force);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ftsa_check_run(s);
 }

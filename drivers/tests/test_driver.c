@@ -1,5 +1,7 @@
 /* Driver API: every compiled back end gives the reference model's outputs. */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,9 +157,5 @@ int main(int argc, char **argv)
         n_backends++;
     tcase_add_loop_test(tc, backends_match_reference, 0, n_backends);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ftsa_check_run(s);
 }
