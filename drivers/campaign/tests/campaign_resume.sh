@@ -20,38 +20,46 @@ ms=$((($(date +%s%N) - start) / 1000000))
 total=$(($(wc -l <"$tmp/ref/trials.csv") - 1))
 echo "reference run: $total trials in $ms ms"
 
-# Kill at a random moment in [0, 1.2 x run time] and restart, until one run finishes.
+# Rounds: start, kill at a random moment within one run time, restart, ...
+# until a run finishes; then compare with the reference and start a fresh
+# round, until enough kills have landed while trials were still pending.
 RANDOM=${CAMPAIGN_SEED:-7}
-killed=0
-for ((i = 0; i < 200; i++)); do
+killed=0 rounds=0
+compare() {
+    for f in trials.csv summary.json; do
+        if ! cmp -s "$tmp/ref/$f" "$tmp/run/$f"; then
+            echo "FAIL $f differs from the uninterrupted run (round $rounds)"
+            diff "$tmp/ref/$f" "$tmp/run/$f" | head; fail=1
+        fi
+    done
+}
+for ((i = 0; i < 400 && killed < kills; i++)); do
     "$ftsa" "${args[@]}" --out "$tmp/run" >/dev/null 2>&1 &
     pid=$!
-    delay=$((RANDOM % (ms * 12 / 10 + 1)))
-    sleep "$(printf '0.%03d' "$delay")" 2>/dev/null || sleep 0.05
-    [ "$delay" -ge 1000 ] && sleep $((delay / 1000))
-    if kill -KILL "$pid" 2>/dev/null; then
+    delay=$((RANDOM % (ms + 1)))
+    sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
+    if kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid")" != "Z" ] &&
+        kill -KILL "$pid" 2>/dev/null; then
         wait "$pid" 2>/dev/null
-        killed=$((killed + 1))
-        done=0
-        [ -f "$tmp/run/trials.csv" ] && done=$(($(wc -l <"$tmp/run/trials.csv") - 1))
-        echo "kill $killed after ${delay} ms: $done trials on disk"
-        # Every few kills, tear the last line as a crash mid-write would.
-        if [ $((killed % 4)) -eq 0 ] && [ -s "$tmp/run/trials.csv" ]; then
+        n=0
+        [ -f "$tmp/run/trials.csv" ] && n=$(($(wc -l <"$tmp/run/trials.csv") - 1))
+        [ "$n" -lt "$total" ] && killed=$((killed + 1))
+        echo "round $rounds: killed after $delay ms, $n of $total trials on disk"
+        # Now and then tear the last line, as a crash in the middle of a write would.
+        if [ $((i % 3)) -eq 2 ] && [ "$n" -gt 0 ]; then
             printf '%s' "$(tail -n 1 "$tmp/run/trials.csv" | cut -c1-30)" >>"$tmp/run/trials.csv"
             echo "  tore the last line"
         fi
     else
-        wait "$pid"
+        wait "$pid" || { echo "FAIL restarted run failed"; fail=1; }
+        compare
+        echo "round $rounds: finished, results identical"
+        rounds=$((rounds + 1))
+        rm -rf "$tmp/run"
     fi
-    [ "$killed" -ge "$kills" ] && break
 done
-[ "$killed" -ge "$kills" ] || { echo "FAIL only $killed kills landed"; fail=1; }
+[ "$killed" -ge "$kills" ] || { echo "FAIL only $killed kills landed mid-campaign"; fail=1; }
 "$ftsa" "${args[@]}" --out "$tmp/run" >/dev/null || { echo "FAIL final run"; exit 1; }
-for f in trials.csv summary.json; do
-    if cmp -s "$tmp/ref/$f" "$tmp/run/$f"; then
-        echo "ok   $f identical after $killed kills"
-    else
-        echo "FAIL $f differs from the uninterrupted run"; diff "$tmp/ref/$f" "$tmp/run/$f" | head; fail=1
-    fi
-done
+compare
+[ "$fail" -eq 0 ] && echo "ok   trials.csv and summary.json identical after $killed kills in $((rounds + 1)) rounds"
 exit $fail
