@@ -9,6 +9,7 @@
 #include "ftsa/driver.h"
 #include "ftsa/faults.h"
 #include "ftsa/model_file.h"
+#include "ftsa/outcome.h"
 
 /* --bits: "all", "msb", "lsb", a range "A-B", a single bit "N", or a mask "0xNN". */
 static int parse_bits(const char *cmd, const char *text, ftsa_tensor_t t, uint32_t *mask)
@@ -190,8 +191,46 @@ static void run_usage(FILE *out)
             "  --backend NAME    back end (default cmodel)\n"
             "  --images N        number of test images (default 1000)\n"
             "  --first I         first test image (default 0)\n"
-            "  --per-image FILE  CSV: image, label, fault-free and faulty prediction, changed\n",
+            "  --per-image FILE  CSV: image, label, fault-free and faulty prediction, changed\n"
+            "  --outcomes FILE   inject each fault alone and write its outcome class (masked,\n"
+            "                    output-changed, sdc) to a CSV; prints the class totals\n",
             ftsa_cli_default_model());
+}
+
+/* Per-fault outcome classes to a CSV, with totals on standard output. */
+static ftsa_status_t write_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
+                                   uint32_t images, const ftsa_fault_list_t *list, const char *path,
+                                   ftsa_err_t *err)
+{
+    ftsa_fault_outcome_t *o = calloc(list->n ? list->n : 1, sizeof *o);
+    if (!o)
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    ftsa_status_t st = ftsa_fault_outcomes(dev, ds, first, images, list, o, err);
+    FILE *f = st ? NULL : fopen(path, "w");
+    if (!st && !f)
+        st = ftsa_fail(err, FTSA_E_IO, "%s: cannot create", path);
+    if (!st) {
+        uint32_t totals[FTSA_OUTCOME_COUNT] = {0};
+        fprintf(f, "fault,line,kind,space,target,layer,index,bit,outcome,images_output_changed,"
+                   "images_top1_changed\n");
+        for (uint32_t i = 0; i < list->n; i++) {
+            const ftsa_fault_t *x = &list->v[i];
+            fprintf(f, "%u,%u,%s,%s,%s,%u,%u,%u,%s,%u,%u\n", i, x->line, ftsa_fault_kind_name(x->kind),
+                    x->space == FTSA_SPACE_SRAM ? "sram" : "tensor",
+                    x->space == FTSA_SPACE_SRAM ? ftsa_mem_name(x->target) : ftsa_tensor_name(x->target),
+                    x->layer, x->index, x->bit, ftsa_outcome_name(o[i].outcome),
+                    o[i].images_output_changed, o[i].images_top1_changed);
+            totals[o[i].outcome]++;
+        }
+        if (fclose(f) != 0)
+            st = ftsa_fail(err, FTSA_E_IO, "%s: write failed", path);
+        printf("outcomes of %u faults, each alone (%s):", list->n, path);
+        for (int k = FTSA_OUTCOME_MASKED; k < FTSA_OUTCOME_COUNT; k++)
+            printf(" %s %u", ftsa_outcome_name((ftsa_outcome_t)k), totals[k]);
+        printf("\n");
+    }
+    free(o);
+    return st;
 }
 
 int ftsa_cmd_run(int argc, char **argv)
@@ -200,11 +239,12 @@ int ftsa_cmd_run(int argc, char **argv)
         {"faults", required_argument, 0, 'f'},  {"model", required_argument, 0, 'm'},
         {"backend", required_argument, 0, 'b'}, {"images", required_argument, 0, 'n'},
         {"first", required_argument, 0, 'i'},   {"data", required_argument, 0, 'd'},
-        {"per-image", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+        {"per-image", required_argument, 0, 'p'}, {"outcomes", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *cmd = "run", *model = ftsa_cli_default_model(), *backend = "cmodel";
-    const char *faults_path = NULL, *data = NULL, *per_image = NULL;
+    const char *faults_path = NULL, *data = NULL, *per_image = NULL, *outcomes = NULL;
     uint32_t images = 1000, first = 0;
     int c;
     optind = 1;
@@ -223,6 +263,7 @@ int ftsa_cmd_run(int argc, char **argv)
             break;
         case 'd': data = optarg; break;
         case 'p': per_image = optarg; break;
+        case 'o': outcomes = optarg; break;
         case 'h': run_usage(stdout); return FTSA_EXIT_OK;
         default: run_usage(stderr); return FTSA_EXIT_USAGE;
         }
@@ -286,6 +327,8 @@ int ftsa_cmd_run(int argc, char **argv)
             goto fail;
         }
     }
+    if (outcomes && write_outcomes(dev, &ds, first, images, &list, outcomes, &err))
+        goto fail;
     rc = FTSA_EXIT_OK;
 fail:
     if (rc)

@@ -146,6 +146,11 @@ ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint3
     return st;
 }
 
+const ftsa_net_t *ftsa_dev_net(const ftsa_dev_t *dev)
+{
+    return dev->net;
+}
+
 const char *ftsa_dev_backend_name(const ftsa_dev_t *dev)
 {
     return dev->ops->name;

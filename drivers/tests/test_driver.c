@@ -9,6 +9,7 @@
 #include "ftsa/driver.h"
 #include "ftsa/model_file.h"
 #include "ftsa/netgen.h"
+#include "ftsa/outcome.h"
 #include "ftsa/ref.h"
 
 START_TEST(unknown_backend)
@@ -111,6 +112,77 @@ START_TEST(cmodel_faults_through_driver)
 }
 END_TEST
 
+/* Outcome classes of single faults, checked against running each fault by hand. */
+START_TEST(outcome_classes)
+{
+    ftsa_net_t net;
+    ftsa_dev_t *dev;
+    ftsa_err_t err;
+    ck_assert_int_eq(ftsa_netgen_lenet(&net, 5, &err), FTSA_OK);
+    ftsa_dataset_t ds = {.count = 12, .rows = 28, .cols = 28};
+    ds.images = malloc(12 * 784);
+    ds.labels = calloc(12, 1);
+    for (uint32_t i = 0; i < 12 * 784; i++)
+        ds.images[i] = (uint8_t)((i * 2654435761u) >> 24);
+    ftsa_fault_list_t list;
+    ftsa_faults_init(&list);
+    ftsa_tensor_region_t msb = {FTSA_TENSOR_WEIGHTS, FTSA_ALL_LAYERS, 0x80};
+    ck_assert_int_eq(ftsa_faults_gen_count(&net, &msb, FTSA_FAULT_FLIP, 40, 3, &list, &err), FTSA_OK);
+    /* A stuck-at-1 on a sign bit that is already 1 must be masked. */
+    uint32_t neg = 0;
+    while (net.layers[0].weights[neg] >= 0)
+        neg++;
+    ftsa_fault_t stuck = {.kind = FTSA_FAULT_SA1, .space = FTSA_SPACE_TENSOR,
+                          .target = FTSA_TENSOR_WEIGHTS, .layer = 0, .index = neg, .bit = 7};
+    ck_assert_int_eq(ftsa_faults_add(&list, &stuck, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_dev_open("cmodel", &net, NULL, &dev, &err), FTSA_OK);
+    ftsa_fault_outcome_t *o = calloc(list.n, sizeof *o);
+    ck_assert_msg(ftsa_fault_outcomes(dev, &ds, 2, 10, &list, o, &err) == FTSA_OK, "%s", err.msg);
+    ck_assert_int_eq(o[list.n - 1].outcome, FTSA_OUTCOME_MASKED);
+    uint32_t seen[FTSA_OUTCOME_COUNT] = {0};
+    ftsa_ref_t golden;
+    ck_assert_int_eq(ftsa_ref_init(&golden, &net, &err), FTSA_OK);
+    int8_t in[784];
+    for (uint32_t f = 0; f < list.n; f++) {
+        ftsa_fault_list_t one = {.v = &list.v[f], .n = 1};
+        ftsa_net_t faulty;
+        ftsa_ref_t ref;
+        ck_assert_int_eq(ftsa_net_clone(&net, &faulty, &err), FTSA_OK);
+        ftsa_faults_apply_params(&one, &faulty);
+        ck_assert_int_eq(ftsa_ref_init(&ref, &faulty, &err), FTSA_OK);
+        uint32_t changed = 0, top1 = 0;
+        for (uint32_t i = 2; i < 12; i++) {
+            ftsa_net_quantize_pixels(&net, ftsa_dataset_image(&ds, i), in);
+            ftsa_ref_run(&ref, in);
+            ftsa_ref_run(&golden, in);
+            changed += memcmp(ftsa_ref_output(&ref, 7), ftsa_ref_output(&golden, 7), 10) != 0;
+            top1 += ftsa_ref_argmax(&ref) != ftsa_ref_argmax(&golden);
+        }
+        ck_assert_uint_eq(o[f].images_output_changed, changed);
+        ck_assert_uint_eq(o[f].images_top1_changed, top1);
+        ck_assert_int_eq(o[f].outcome, top1 ? FTSA_OUTCOME_SDC : changed ? FTSA_OUTCOME_OUTPUT
+                                                                         : FTSA_OUTCOME_MASKED);
+        seen[o[f].outcome]++;
+        ftsa_ref_free(&ref);
+        ftsa_net_free(&faulty);
+    }
+    /* MSB flips of random weights hit every class in a sample this size. */
+    ck_assert_uint_gt(seen[FTSA_OUTCOME_MASKED], 0);
+    ck_assert_uint_gt(seen[FTSA_OUTCOME_OUTPUT] + seen[FTSA_OUTCOME_SDC], 0);
+    /* The device is fault-free afterwards. */
+    ftsa_net_quantize_pixels(&net, ftsa_dataset_image(&ds, 0), in);
+    ck_assert_int_eq(ftsa_dev_infer(dev, in, &err), FTSA_OK);
+    ftsa_ref_run(&golden, in);
+    ck_assert_mem_eq(ftsa_dev_output(dev), ftsa_ref_output(&golden, 7), 10);
+    free(o);
+    ftsa_ref_free(&golden);
+    ftsa_dev_close(dev);
+    ftsa_faults_free(&list);
+    ftsa_dataset_free(&ds);
+    ftsa_net_free(&net);
+}
+END_TEST
+
 /* Helper mode for the CLI test: a fixed 28x28 linear classifier in argv[2]. */
 static int write_model(const char *path)
 {
@@ -152,6 +224,7 @@ int main(int argc, char **argv)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, unknown_backend);
     tcase_add_test(tc, cmodel_faults_through_driver);
+    tcase_add_test(tc, outcome_classes);
     int n_backends = 0;
     while (ftsa_backends()[n_backends])
         n_backends++;

@@ -62,6 +62,8 @@ const int8_t *ftsa_dev_output(const ftsa_dev_t *dev);
 uint32_t ftsa_dev_argmax(const ftsa_dev_t *dev);
 void ftsa_dev_layer_stats(const ftsa_dev_t *dev, uint32_t layer, ftsa_layer_stats_t *stats);
 const char *ftsa_dev_backend_name(const ftsa_dev_t *dev);
+/* The network the device was opened with. */
+const ftsa_net_t *ftsa_dev_net(const ftsa_dev_t *dev);
 
 /* Install faults (see ftsa_backend_ops_t.set_faults); NULL clears.  Tensor-space
  * faults are checked against the network first. */
