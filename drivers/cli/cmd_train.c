@@ -214,9 +214,10 @@ static int finish(const options_t *o, ftsa_trainer_t *t, const ftsa_dataset_t *t
             return FTSA_EXIT_FAIL;
         }
     }
-    double float_acc = ftsa_tnet_accuracy(net, test, 0, test->count);
+    double float_acc;
     ftsa_net_t qnet;
-    if (ftsa_tnet_export(net, cfg->weight_bits, o->arch, &qnet, &err)) {
+    if (ftsa_tnet_accuracy(net, test, 0, test->count, &float_acc, &err) ||
+        ftsa_tnet_export(net, cfg->weight_bits, o->arch, &qnet, &err)) {
         ftsa_cli_error("train", "%s", err.msg);
         return FTSA_EXIT_FAIL;
     }

@@ -37,13 +37,25 @@ static void count_hits(void *ctx, ftsa_tnet_t *net, const float *logits, const u
     *(uint64_t *)ctx += hits;
 }
 
-double ftsa_tnet_accuracy(ftsa_tnet_t *net, const ftsa_dataset_t *ds, uint32_t first,
-                          uint32_t count)
+static ftsa_status_t check_range(const ftsa_dataset_t *ds, uint32_t first, uint32_t count,
+                                 ftsa_err_t *err)
+{
+    if (count == 0 || first > ds->count || count > ds->count - first)
+        return ftsa_fail(err, FTSA_E_INVALID, "images [%u, %u) outside the data set of %u", first,
+                         first + count, ds->count);
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_tnet_accuracy(ftsa_tnet_t *net, const ftsa_dataset_t *ds, uint32_t first,
+                                 uint32_t count, double *acc, ftsa_err_t *err)
 {
     uint64_t hits = 0;
-    if (count == 0 || sweep(net, ds, first, count, count_hits, &hits, NULL))
-        return 0.0;
-    return (double)hits / count;
+    ftsa_status_t st = check_range(ds, first, count, err);
+    if (!st)
+        st = sweep(net, ds, first, count, count_hits, &hits, err);
+    if (!st)
+        *acc = (double)hits / count;
+    return st;
 }
 
 typedef struct {
@@ -84,9 +96,9 @@ static void choose_grid(ftsa_tlayer_t *l, float lo, float hi)
 ftsa_status_t ftsa_tnet_calibrate(ftsa_tnet_t *net, const ftsa_dataset_t *ds, uint32_t first,
                                   uint32_t count, ftsa_err_t *err)
 {
-    if (count == 0 || first + count > ds->count || first + count < first)
-        return ftsa_fail(err, FTSA_E_INVALID, "calibration images [%u, %u) outside the data set",
-                         first, first + count);
+    ftsa_status_t st = check_range(ds, first, count, err);
+    if (st)
+        return st;
     range_t r = {malloc(net->n_layers * sizeof(float)), malloc(net->n_layers * sizeof(float))};
     if (!r.lo || !r.hi) {
         free(r.lo);
@@ -99,7 +111,7 @@ ftsa_status_t ftsa_tnet_calibrate(ftsa_tnet_t *net, const ftsa_dataset_t *ds, ui
     }
     int qat = net->qat;
     net->qat = 0; /* ranges of the float network */
-    ftsa_status_t st = sweep(net, ds, first, count, track_range, &r, err);
+    st = sweep(net, ds, first, count, track_range, &r, err);
     net->qat = qat;
     for (uint32_t i = 0; !st && i < net->n_layers; i++)
         if (net->layers[i].qpoint)

@@ -12,16 +12,11 @@
 #define INPUT_SCALE (1.0f / 255.0f)
 #define INPUT_ZP (-128)
 
-static int32_t bias_code(float b, double scale)
-{
-    double v = round((double)b / scale);
-    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
-}
 
 /* Weights, per-channel scales, biases and requantization of one conv/fc layer
  * whose output quantization is already set in q. */
-static void quantize_params(const ftsa_tnet_t *net, const ftsa_tlayer_t *l, uint32_t weight_bits,
-                            ftsa_layer_t *q)
+static ftsa_status_t quantize_params(const ftsa_tnet_t *net, const ftsa_tlayer_t *l,
+                                     uint32_t weight_bits, ftsa_layer_t *q, ftsa_err_t *err)
 {
     int32_t qmax = ftsa_weight_qmax(weight_bits);
     for (uint32_t oc = 0; oc < l->out.c; oc++) {
@@ -30,13 +25,18 @@ static void quantize_params(const ftsa_tnet_t *net, const ftsa_tlayer_t *l, uint
         for (uint32_t j = 0; j < l->fan_in; j++)
             q->weights[(size_t)oc * l->fan_in + j] = (int8_t)ftsa_fq_weight_code(w[j], s, qmax);
         q->w_scale[oc] = s;
-        q->bias[oc] = bias_code(net->params[l->b_off + oc], (double)q->in_scale * s);
+        double b = round((double)net->params[l->b_off + oc] / ((double)q->in_scale * s));
+        if (!(b >= INT32_MIN && b <= INT32_MAX))
+            return ftsa_fail(err, FTSA_E_INVALID, "channel %u: bias %g does not fit int32 at scale %g",
+                             oc, (double)net->params[l->b_off + oc], (double)q->in_scale * s);
+        q->bias[oc] = (int32_t)b;
         int32_t mult;
         int shift;
         ftsa_quantize_multiplier((double)q->in_scale * s / q->out_scale, &mult, &shift);
         q->multiplier[oc] = mult;
         q->shift[oc] = (int8_t)shift;
     }
+    return FTSA_OK;
 }
 
 /* Layer i (and a ReLU fused after it) as an int8 layer; *used: trainer layers consumed. */
@@ -74,12 +74,11 @@ static ftsa_status_t export_layer(const ftsa_tnet_t *net, uint32_t i, uint32_t w
     q->thr_src = FTSA_THR_LAYER;
     *used = fused ? 2 : 1;
     ftsa_status_t st = ftsa_layer_alloc(q, err);
-    if (st) {
+    if (!st)
+        st = quantize_params(net, l, weight_bits, q, err);
+    if (st)
         ftsa_layer_free(q);
-        return st;
-    }
-    quantize_params(net, l, weight_bits, q);
-    return FTSA_OK;
+    return st;
 }
 
 ftsa_status_t ftsa_tnet_export(const ftsa_tnet_t *net, uint32_t weight_bits, const char *name,

@@ -185,7 +185,10 @@ static ftsa_status_t run_epoch(ftsa_trainer_t *t, ftsa_train_progress_t *p, doub
             progress(ctx, p);
     }
     t->epoch++;
-    p->val_acc = ftsa_tnet_accuracy(t->net, t->data, t->val_first, t->cfg.val_count);
+    ftsa_status_t st = ftsa_tnet_accuracy(t->net, t->data, t->val_first, t->cfg.val_count,
+                                          &p->val_acc, err);
+    if (st)
+        return st;
     p->epoch_secs = now_secs() - start;
     p->epoch_done = 1;
     return FTSA_OK;

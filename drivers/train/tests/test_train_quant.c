@@ -69,8 +69,9 @@ START_TEST(int8_matches_float_accuracy)
     ck_assert_int_eq(q.layers[4].act, FTSA_ACT_NONE);
     ck_assert_int_eq(q.in_zp, -128);
 
-    double fa = ftsa_tnet_accuracy(&net, &test_set, 0, TEST_IMAGES), qa;
+    double fa, qa;
     ftsa_err_t err = {0};
+    ck_assert_int_eq(ftsa_tnet_accuracy(&net, &test_set, 0, TEST_IMAGES, &fa, &err), FTSA_OK);
     ck_assert_msg(ftsa_qnet_accuracy(&q, &test_set, 0, TEST_IMAGES, &qa, &err) == FTSA_OK, "%s",
                   err.msg);
     printf("float %.2f%%, int8 %.2f%% on %u test images\n", 100 * fa, 100 * qa, TEST_IMAGES);

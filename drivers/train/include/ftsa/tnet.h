@@ -69,7 +69,7 @@ typedef struct {
 
 /* Build: init with the input shape, append layers, then finalize to allocate
  * for batches of up to max_batch samples.  Shapes are checked as layers are
- * appended. */
+ * appended.  After a failure, ftsa_tnet_free releases what was allocated. */
 void ftsa_tnet_init(ftsa_tnet_t *net, ftsa_shape_t input);
 ftsa_status_t ftsa_tnet_add_conv(ftsa_tnet_t *net, uint32_t out_c, uint32_t k, uint32_t stride,
                                  uint32_t pad, ftsa_err_t *err);

@@ -89,13 +89,15 @@ static inline int ftsa_trainer_done(const ftsa_trainer_t *t)
 
 /* Checkpoint: parameters, optimizer state, epoch and calibration, written to
  * path.tmp and renamed over path.  Load refuses a file from another network or
- * configuration.  Format in docs/trainer.md. */
+ * configuration; on failure the trainer's state is undefined (start over).
+ * Format in docs/trainer.md. */
 ftsa_status_t ftsa_checkpoint_save(const ftsa_trainer_t *t, const char *path, ftsa_err_t *err);
 ftsa_status_t ftsa_checkpoint_load(ftsa_trainer_t *t, const char *path, ftsa_err_t *err);
 
-/* Float top-1 accuracy (fake-quant when net->qat) on images [first, first + count). */
-double ftsa_tnet_accuracy(ftsa_tnet_t *net, const ftsa_dataset_t *ds, uint32_t first,
-                          uint32_t count);
+/* Float top-1 accuracy in [0, 1] (fake-quant when net->qat) on images
+ * [first, first + count) of ds. */
+ftsa_status_t ftsa_tnet_accuracy(ftsa_tnet_t *net, const ftsa_dataset_t *ds, uint32_t first,
+                                 uint32_t count, double *acc, ftsa_err_t *err);
 
 /* Calibrate activation ranges (min/max of every quantization point) on images
  * [first, first + count) of ds, in float. */
