@@ -4,4 +4,4 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
 "$top/scripts/build.sh" "$top/build" -DCMAKE_BUILD_TYPE=Release
-"$top/build/ftsa" eval --model "$top/models/lenet5.ftsa"
+"$top/build/ftsa" campaign --model "$top/models/lenet5.ftsa" --out "$top/build/campaign" --fresh

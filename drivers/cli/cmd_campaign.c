@@ -34,7 +34,7 @@ static void usage(FILE *out)
             "  layers LIST|all   one region per listed layer, or all layers together (default all)\n"
             "  bits all|msb|LIST bits of each element faults may hit, e.g. 7 or 4-7 (default all)\n"
             "  ber LIST          bit error rates, or logspace(A, B, N)\n"
-            "                    (default logspace(1e-6, 1e-1, 11))\n"
+            "                    (default 1e-5, 3e-5, 1e-4, ..., 1e-1, 3e-1)\n"
             "  count LIST        fault counts per trial instead of BERs (also logspace)\n"
             "  trials N|auto     trials per point; auto: Leveugle et al. sample size (default 10)\n"
             "  margin X          error margin for trials = auto (default 0.05)\n"

@@ -28,9 +28,10 @@ void ftsa_camp_config_defaults(ftsa_camp_config_t *cfg)
     cfg->tensors = 1u << FTSA_TENSOR_WEIGHTS;
     cfg->bits = FTSA_CAMP_BITS_ALL;
     cfg->mode = FTSA_CAMP_MODE_BER;
-    cfg->n_rates = 11;
-    for (uint32_t i = 0; i < cfg->n_rates; i++)
-        cfg->rates[i] = pow(10.0, -6.0 + 0.5 * i);
+    /* 1e-5, 3e-5, ..., 1e-1, 3e-1: LeNet-5 goes from intact to chance over this range. */
+    static const double ber[] = {1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1};
+    cfg->n_rates = sizeof ber / sizeof ber[0];
+    memcpy(cfg->rates, ber, sizeof ber);
     cfg->trials = 10;
     cfg->margin = 0.05;
     cfg->confidence = 0.95;

@@ -90,8 +90,16 @@ static void plot_curves(FILE *g, const ftsa_camp_t *camp, const ftsa_camp_summar
     fprintf(g, "set title '%s'\nset xlabel '%s'\nset ylabel 'top-1 accuracy (%%)'\n", title,
             camp->cfg.mode == FTSA_CAMP_MODE_BER ? "bit error rate" : "faults per trial");
     fprintf(g, "%s\nset format x '%s'\nset yrange [0:100]\nset key outside right\nset grid\n",
-            log_x ? "set logscale x" : "unset logscale x", log_x ? "10^{%%L}" : "%%g");
+            log_x ? "set logscale x" : "unset logscale x", log_x ? "10^{%L}" : "%g");
+    double lo = camp->cfg.rates[0], hi = camp->cfg.rates[camp->cfg.n_rates - 1];
+    if (log_x)
+        fprintf(g, "set xrange [%.9g:%.9g]\n", lo / 1.5, hi * 1.5);
+    else
+        fprintf(g, "set xrange [%.9g:%.9g]\n", lo, hi > lo ? hi : lo + 1);
+    uint32_t classes = ftsa_shape_elems(ftsa_net_output_shape(&camp->net));
     fprintf(g, "plot %.6f title 'fault-free' with lines dt 2 lc rgb '#555555'", s->base_acc);
+    if (classes > 1)
+        fprintf(g, ", \\\n  %.6f title 'chance' with lines dt 3 lc rgb '#999999'", 100.0 / classes);
     int color = 1;
     for (uint32_t c = 0; c < camp->plan.n_curves; c++) {
         const ftsa_camp_curve_t *cv = &camp->plan.curves[c];
@@ -113,7 +121,7 @@ static void plot_tolerance(FILE *g, const ftsa_camp_t *camp, uint32_t rows)
 {
     fprintf(g, "set title 'Highest %s with accuracy loss within a bound (Ares)'\n",
             camp->cfg.mode == FTSA_CAMP_MODE_BER ? "bit error rate" : "fault count");
-    fprintf(g, "unset logscale x\nset format x '%%g'\nset logscale y\nset format y '10^{%%L}'\n"
+    fprintf(g, "unset logscale x\nset xrange [*:*]\nset format x '%%g'\nset logscale y\nset format y '10^{%%L}'\n"
                "set xlabel ''\nset ylabel '%s'\nset yrange [%.9g:%.9g]\nset autoscale x\n"
                "set style data histograms\nset style histogram clustered gap 1\n"
                "set style fill solid 0.8 border -1\nset xtics rotate by -30\n"
