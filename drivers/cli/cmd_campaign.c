@@ -407,8 +407,12 @@ int ftsa_cmd_campaign(int argc, char **argv)
             fail = 1, ftsa_cli_error("campaign", "%s: cannot write campaign.cfg", cfg.out);
         if (!fail)
             fail = prepare_journal(&camp, path, &fl) != 0;
-        if (!fail && !fl.quiet)
+        if (!fail && !fl.quiet) {
             print_plan(&camp, stderr);
+            if (comm.size > 1)
+                fprintf(stderr, "campaign: %d MPI ranks; progress shows rank 0's share\n",
+                        comm.size);
+        }
     }
     if (ftsa_camp_comm_any(&comm, fail))
         goto out;

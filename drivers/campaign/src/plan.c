@@ -158,6 +158,7 @@ ftsa_status_t ftsa_camp_plan_build(const ftsa_camp_config_t *cfg, const ftsa_net
             pt->curve = c;
             pt->rate = cfg->rates[i];
             pt->trials = trials;
+            pt->first_trial = plan->n_trials;
             plan->n_trials += trials;
         }
     }
@@ -173,8 +174,5 @@ void ftsa_camp_plan_free(ftsa_camp_plan_t *plan)
 
 uint64_t ftsa_camp_trial_index(const ftsa_camp_plan_t *plan, uint32_t point, uint32_t trial)
 {
-    uint64_t idx = 0;
-    for (uint32_t p = 0; p < point; p++)
-        idx += plan->points[p].trials;
-    return idx + trial;
+    return plan->points[point].first_trial + trial;
 }

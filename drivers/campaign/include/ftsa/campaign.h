@@ -86,6 +86,7 @@ typedef struct {
     uint32_t curve;
     double rate;     /* BER or fault count */
     uint32_t trials;
+    uint64_t first_trial; /* global index of the point's trial 0 */
 } ftsa_camp_point_t;
 
 typedef struct {
