@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ftsa/campaign.h"
+#include "ftsa/fileio.h"
 #include "ftsa/model_file.h"
 #include "ftsa/rng.h"
 
@@ -20,16 +21,14 @@ uint64_t ftsa_camp_fnv(uint64_t h, const void *data, size_t len)
 
 static ftsa_status_t hash_file(const char *path, uint64_t *h, ftsa_err_t *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        *h = ftsa_camp_fnv(*h, buf, n);
-    int bad = ferror(f);
-    fclose(f);
-    return bad ? ftsa_fail(err, FTSA_E_IO, "%s: read error", path) : FTSA_OK;
+    uint8_t *buf;
+    size_t len;
+    ftsa_status_t st = ftsa_read_file(path, (size_t)1 << 32, &buf, &len, err);
+    if (st)
+        return st;
+    *h = ftsa_camp_fnv(*h, buf, len);
+    free(buf);
+    return FTSA_OK;
 }
 
 #define HASH_VAL(h, v) ((h) = ftsa_camp_fnv((h), &(v), sizeof(v)))

@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "ftsa/campaign.h"
+#include "ftsa/fileio.h"
 
 static const char header[] =
     "config_hash,seed,point,trial,curve,rate,trial_seed,images,correct,accuracy,faults,crc\n";
@@ -83,44 +84,18 @@ static int cmp_row(const void *a, const void *b)
     return (x->trial > y->trial) - (x->trial < y->trial);
 }
 
+/* The whole journal; a missing file is an empty one (*text = NULL). */
 static ftsa_status_t read_all(const char *path, char **text, size_t *len, ftsa_err_t *err)
 {
     *text = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return FTSA_OK;
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        char *nb = realloc(buf, 2 * cap + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory", path);
-    if (bad) {
-        free(buf);
-        return ftsa_fail(err, FTSA_E_IO, "%s: read error", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return FTSA_OK;
+    if (access(path, F_OK) && errno == ENOENT)
+        return FTSA_OK;
+    uint8_t *buf;
+    ftsa_status_t st = ftsa_read_file(path, (size_t)1 << 34, &buf, len, err);
+    if (!st)
+        *text = (char *)buf;
+    return st;
 }
 
 ftsa_status_t ftsa_camp_journal_load(const ftsa_camp_t *camp, const char *path,

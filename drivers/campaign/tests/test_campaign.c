@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "ftsa/campaign.h"
 #include "ftsa/netgen.h"
 
@@ -313,9 +314,5 @@ int main(void)
     tcase_add_test(tc, plan_expansion);
     tcase_add_test(tc, trial_seeds_independent);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ftsa_check_run(s);
 }
