@@ -25,6 +25,12 @@ echo "reference run: $total trials in $ms ms"
 # round, until enough kills have landed while trials were still pending.
 RANDOM=${CAMPAIGN_SEED:-7}
 killed=0 rounds=0
+# Still running (not a zombie waiting to be reaped)?
+running() {
+    local state
+    state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+    [ -n "$state" ] && [ "$state" != "Z" ]
+}
 compare() {
     for f in trials.csv summary.json; do
         if ! cmp -s "$tmp/ref/$f" "$tmp/run/$f"; then
@@ -38,8 +44,7 @@ for ((i = 0; i < 400 && killed < kills; i++)); do
     pid=$!
     delay=$((RANDOM % (ms + 1)))
     sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
-    if kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid")" != "Z" ] &&
-        kill -KILL "$pid" 2>/dev/null; then
+    if running "$pid" && kill -KILL "$pid" 2>/dev/null; then
         wait "$pid" 2>/dev/null
         n=0
         [ -f "$tmp/run/trials.csv" ] && n=$(($(wc -l <"$tmp/run/trials.csv") - 1))
