@@ -213,7 +213,7 @@ static void print_summary(const ftsa_camp_t *camp, const ftsa_camp_summary_t *s)
            cfg->first + cfg->images - 1);
     printf("%-24s", cfg->mode == FTSA_CAMP_MODE_BER ? "curve \\ BER" : "curve \\ faults");
     for (uint32_t i = 0; i < cfg->n_rates; i++)
-        printf(" %8.2g", cfg->rates[i]);
+        printf(cfg->mode == FTSA_CAMP_MODE_BER ? " %8.2g" : " %8.0f", cfg->rates[i]);
     printf("   AUC(log) <=1%% loss\n");
     for (uint32_t c = 0; c < camp->plan.n_curves; c++) {
         const ftsa_camp_curve_t *cv = &camp->plan.curves[c];

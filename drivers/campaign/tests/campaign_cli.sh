@@ -45,6 +45,10 @@ printf 'trials = 7\nper_layer = off\nout = %s\n' "$tmp/a" >"$tmp/ok.cfg"
 check runs 0 "^flip weights all  " -- "$ftsa" campaign "$tmp/ok.cfg" "${small[@]/--quiet/--no-report}"
 [ -e "$tmp/a/report.html" ] && { echo "FAIL --no-report wrote report.html"; fail=1; }
 check runs-report 0 "" -- "$ftsa" campaign "$tmp/ok.cfg" "${small[@]}"
+# Not a terminal: plain log lines with the count and an ETA, no carriage returns.
+check log-lines 0 "^campaign: 36/36 trials (100%), .* trials/s, ETA" -- \
+    "$ftsa" campaign "${small[@]/--quiet/--no-report}" --out "$tmp/log"
+grep -q $'\r' "$tmp/out" && { echo "FAIL progress wrote carriage returns to a pipe"; fail=1; }
 for f in trials.csv summary.json report.html campaign.cfg; do
     [ -s "$tmp/a/$f" ] || { echo "FAIL missing $f"; fail=1; }
 done
