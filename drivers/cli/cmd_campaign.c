@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -344,6 +346,26 @@ static int prepare_journal(ftsa_camp_t *camp, const char *path, const flags_t *f
     return rc;
 }
 
+/* One campaign process group per output directory: a second `ftsa campaign`
+ * on the same directory would append the same trials twice.  The lock goes
+ * away with the process, also on SIGKILL.  Returns the fd or -1. */
+static int lock_out_dir(const char *dir)
+{
+    char path[FTSA_CAMP_PATH_LEN + 32];
+    snprintf(path, sizeof path, "%s/.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT, 0644);
+    if (fd < 0) {
+        ftsa_cli_error("campaign", "%s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB)) {
+        ftsa_cli_error("campaign", "%s: another ftsa campaign is running in this directory", dir);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int write_config_copy(const ftsa_camp_config_t *cfg)
 {
     char path[FTSA_CAMP_PATH_LEN + 32];
@@ -398,11 +420,14 @@ int ftsa_cmd_campaign(int argc, char **argv)
         return FTSA_EXIT_OK;
     }
     rc = FTSA_EXIT_FAIL;
+    int lock_fd = -1;
     if (comm.rank == 0) {
         fail = make_dirs(cfg.out) != 0;
         if (fail)
             ftsa_cli_error("campaign", "%s: cannot create the output directory: %s", cfg.out,
                            strerror(errno));
+        if (!fail && (lock_fd = lock_out_dir(cfg.out)) < 0)
+            fail = 1;
         if (!fail && write_config_copy(&cfg))
             fail = 1, ftsa_cli_error("campaign", "%s: cannot write campaign.cfg", cfg.out);
         if (!fail)
@@ -431,6 +456,8 @@ int ftsa_cmd_campaign(int argc, char **argv)
         goto out;
     rc = comm.rank == 0 ? finish(&camp, path, &fl) : FTSA_EXIT_OK;
 out:
+    if (lock_fd >= 0)
+        close(lock_fd);
     ftsa_camp_close(&camp);
     ftsa_camp_comm_finalize(&comm);
     return rc;

@@ -64,6 +64,10 @@ grep -q '"trials": 6' "$tmp/a/summary.json" || { echo "FAIL summary.json trial c
 cp "$tmp/a/trials.csv" "$tmp/trials.before"
 check rerun 0 "" -- "$ftsa" campaign "$tmp/ok.cfg" "${small[@]}"
 cmp -s "$tmp/a/trials.csv" "$tmp/trials.before" || { echo "FAIL rerun changed trials.csv"; fail=1; }
+if command -v flock >/dev/null; then
+    check locked 1 "another ftsa campaign is running in this directory" -- \
+        flock "$tmp/a/.lock" "$ftsa" campaign "$tmp/ok.cfg" "${small[@]}"
+fi
 check other-campaign 1 "holds trials of another campaign" -- \
     "$ftsa" campaign "$tmp/ok.cfg" "${small[@]}" --seed 2
 check fresh 0 "" -- "$ftsa" campaign "$tmp/ok.cfg" "${small[@]}" --seed 2 --fresh
