@@ -1,0 +1,341 @@
+// Thin C++ shim: clocks a Verilated ftsa_top, models host memory on its bus
+// (one request per cycle, read data one cycle later), drives the CSR and fault
+// ports, and writes an FST waveform on request.  No behaviour of its own.
+#include "ftsa/sim.h"
+
+#include <memory>
+#include <vector>
+
+#include "Vftsa_top_n16.h"
+#include "Vftsa_top_n8.h"
+#include "ftsa/hw_regs.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+namespace {
+
+struct Upset {
+    uint64_t cycle;
+    uint32_t mem, addr;
+    std::vector<uint32_t> mask;
+};
+
+class Model {
+public:
+    virtual ~Model() {}
+    virtual void eval_half(bool clk) = 0;
+    virtual void set_reset(bool rst_n) = 0;
+    virtual bool busy() = 0;
+    virtual void bus_req(bool *valid, bool *we, uint32_t *addr, uint32_t *wdata) = 0;
+    virtual void bus_rsp(bool valid, uint32_t rdata) = 0;
+    virtual uint32_t csr_read(uint32_t addr) = 0;
+    virtual void csr_drive(bool we, uint32_t addr, uint32_t value) = 0;
+    virtual void fault_drive(bool we, uint32_t mem, uint32_t kind, uint32_t addr,
+                             const uint32_t *mask, uint32_t words) = 0;
+    virtual void trace_open(const char *path) = 0;
+    virtual void trace_dump(uint64_t time) = 0;
+};
+
+template <class V, uint32_t FltWords> class ModelOf : public Model {
+public:
+    ModelOf() : ctx_(new VerilatedContext), top_(new V(ctx_.get())) {}
+    ~ModelOf() override
+    {
+        if (fst_)
+            fst_->close();
+        top_->final();
+    }
+    void eval_half(bool clk) override
+    {
+        top_->clk_i = clk;
+        top_->eval();
+    }
+    void set_reset(bool rst_n) override { top_->rst_ni = rst_n; }
+    bool busy() override { return top_->busy_o; }
+    void bus_req(bool *valid, bool *we, uint32_t *addr, uint32_t *wdata) override
+    {
+        *valid = top_->hreq_valid_o;
+        *we = top_->hreq_we_o;
+        *addr = top_->hreq_addr_o;
+        *wdata = top_->hreq_wdata_o;
+    }
+    void bus_rsp(bool valid, uint32_t rdata) override
+    {
+        top_->hrsp_valid_i = valid;
+        top_->hrsp_rdata_i = rdata;
+    }
+    uint32_t csr_read(uint32_t addr) override
+    {
+        top_->csr_addr_i = addr;
+        top_->eval();
+        return top_->csr_rdata_o;
+    }
+    void csr_drive(bool we, uint32_t addr, uint32_t value) override
+    {
+        top_->csr_we_i = we;
+        top_->csr_addr_i = addr;
+        top_->csr_wdata_i = value;
+    }
+    void fault_drive(bool we, uint32_t mem, uint32_t kind, uint32_t addr, const uint32_t *mask,
+                     uint32_t words) override
+    {
+        top_->flt_we_i = we;
+        top_->flt_mem_i = mem;
+        top_->flt_kind_i = kind;
+        top_->flt_addr_i = addr;
+        for (uint32_t i = 0; i < FltWords; i++)
+            top_->flt_data_i[i] = mask && i < words ? mask[i] : 0;
+    }
+    void trace_open(const char *path) override
+    {
+        ctx_->traceEverOn(true);
+        fst_.reset(new VerilatedFstC);
+        top_->trace(fst_.get(), 99);
+        fst_->open(path);
+    }
+    void trace_dump(uint64_t time) override
+    {
+        if (fst_)
+            fst_->dump(time);
+    }
+
+private:
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<V> top_;
+    std::unique_ptr<VerilatedFstC> fst_;
+};
+
+} // namespace
+
+struct ftsa_sim {
+    std::unique_ptr<Model> model;
+    uint32_t n = 0;
+    std::vector<uint8_t> host;
+    uint64_t cycle = 0;
+    bool rsp_valid = false; // read answered in the next cycle
+    uint32_t rsp_data = 0;
+    uint64_t bad_access = 0;
+    uint32_t bad_addr = 0;
+    std::vector<Upset> upsets;
+};
+
+static uint32_t host_read(ftsa_sim_t *s, uint32_t addr)
+{
+    if (addr % 4 || (size_t)addr + 4 > s->host.size()) {
+        s->bad_access++;
+        s->bad_addr = addr;
+        return 0;
+    }
+    const uint8_t *p = &s->host[addr];
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void host_write(ftsa_sim_t *s, uint32_t addr, uint32_t v)
+{
+    if (addr % 4 || (size_t)addr + 4 > s->host.size()) {
+        s->bad_access++;
+        s->bad_addr = addr;
+        return;
+    }
+    uint8_t *p = &s->host[addr];
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void clock_cycle(ftsa_sim_t *s)
+{
+    Model &m = *s->model;
+    m.eval_half(false);
+    m.trace_dump(2 * s->cycle + 1);
+    bool valid, we;
+    uint32_t addr, wdata;
+    m.bus_req(&valid, &we, &addr, &wdata);
+    m.bus_rsp(s->rsp_valid, s->rsp_data);
+    s->rsp_valid = valid && !we;
+    s->rsp_data = 0;
+    if (valid && we)
+        host_write(s, addr, wdata);
+    else if (valid)
+        s->rsp_data = host_read(s, addr);
+    const Upset *u = nullptr;
+    for (const Upset &x : s->upsets)
+        if (x.cycle == s->cycle)
+            u = &x;
+    if (u)
+        m.fault_drive(true, u->mem, FTSA_SIM_FAULT_UPSET, u->addr, u->mask.data(),
+                      (uint32_t)u->mask.size());
+    m.eval_half(true);
+    if (u)
+        m.fault_drive(false, 0, 0, 0, nullptr, 0);
+    s->cycle++;
+    m.trace_dump(2 * s->cycle);
+}
+
+extern "C" {
+
+int ftsa_sim_has_array(uint32_t array_n)
+{
+    return array_n == 8 || array_n == 16;
+}
+
+ftsa_status_t ftsa_sim_create(uint32_t array_n, size_t host_bytes, const char *trace_path,
+                              ftsa_sim_t **sim, ftsa_err_t *err)
+{
+    if (!ftsa_sim_has_array(array_n))
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "no Verilated RTL for a %ux%u array (this build has 8 and 16)", array_n,
+                         array_n);
+    ftsa_sim_t *s = new (std::nothrow) ftsa_sim;
+    if (!s)
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the RTL simulator");
+    try {
+        s->n = array_n;
+        s->host.assign(host_bytes, 0);
+        if (array_n == 8)
+            s->model.reset(new ModelOf<Vftsa_top_n8, 8>);
+        else
+            s->model.reset(new ModelOf<Vftsa_top_n16, 16>);
+    } catch (...) {
+        delete s;
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the RTL simulator");
+    }
+    if (trace_path)
+        s->model->trace_open(trace_path);
+    s->model->csr_drive(false, 0, 0);
+    s->model->fault_drive(false, 0, 0, 0, nullptr, 0);
+    ftsa_sim_reset(s);
+    *sim = s;
+    return FTSA_OK;
+}
+
+void ftsa_sim_destroy(ftsa_sim_t *sim)
+{
+    delete sim;
+}
+
+void ftsa_sim_reset(ftsa_sim_t *sim)
+{
+    sim->model->set_reset(false);
+    ftsa_sim_step(sim, 2);
+    sim->model->set_reset(true);
+    ftsa_sim_step(sim, 1);
+}
+
+void ftsa_sim_step(ftsa_sim_t *sim, uint64_t cycles)
+{
+    for (uint64_t i = 0; i < cycles; i++)
+        clock_cycle(sim);
+}
+
+uint64_t ftsa_sim_cycle(const ftsa_sim_t *sim)
+{
+    return sim->cycle;
+}
+
+uint32_t ftsa_sim_csr_read(ftsa_sim_t *sim, uint32_t addr)
+{
+    return sim->model->csr_read(addr);
+}
+
+void ftsa_sim_csr_write(ftsa_sim_t *sim, uint32_t addr, uint32_t value)
+{
+    sim->model->csr_drive(true, addr, value);
+    clock_cycle(sim);
+    sim->model->csr_drive(false, 0, 0);
+}
+
+ftsa_status_t ftsa_sim_run(ftsa_sim_t *sim, uint32_t cmdq_addr, uint64_t max_cycles,
+                           ftsa_err_t *err)
+{
+    sim->bad_access = 0;
+    ftsa_sim_csr_write(sim, FTSA_HW_CSR_CMDQ_ADDR, cmdq_addr);
+    ftsa_sim_csr_write(sim, FTSA_HW_CSR_CTRL, 1u << FTSA_HW_CTRL_START);
+    uint64_t start = sim->cycle;
+    while (sim->model->busy()) {
+        if (sim->cycle - start >= max_cycles)
+            return ftsa_fail(err, FTSA_E_BACKEND, "RTL still busy after %llu cycles",
+                             (unsigned long long)max_cycles);
+        clock_cycle(sim);
+    }
+    uint32_t status = ftsa_sim_csr_read(sim, FTSA_HW_CSR_STATUS);
+    if (status & (1u << FTSA_HW_STATUS_ERROR))
+        return ftsa_fail(err, FTSA_E_BACKEND, "RTL stopped on unknown opcode 0x%02x",
+                         ftsa_sim_csr_read(sim, FTSA_HW_CSR_ERR_INFO));
+    if (!(status & (1u << FTSA_HW_STATUS_DONE)))
+        return ftsa_fail(err, FTSA_E_BACKEND, "RTL idle without reaching END");
+    if (sim->bad_access)
+        return ftsa_fail(err, FTSA_E_BACKEND,
+                         "%llu host-memory accesses out of range (last at 0x%08x)",
+                         (unsigned long long)sim->bad_access, sim->bad_addr);
+    return FTSA_OK;
+}
+
+uint8_t *ftsa_sim_host(ftsa_sim_t *sim, size_t *bytes)
+{
+    if (bytes)
+        *bytes = sim->host.size();
+    return sim->host.data();
+}
+
+uint32_t ftsa_sim_mem_width(const ftsa_sim_t *sim, uint32_t mem)
+{
+    switch (mem) {
+    case FTSA_HW_MEM_ACC: return 32 * sim->n;
+    case FTSA_HW_MEM_PAR: return 96;
+    case FTSA_HW_MEM_WGT:
+    case FTSA_HW_MEM_ACT0:
+    case FTSA_HW_MEM_ACT1:
+    case FTSA_HW_MEM_THR: return 8 * sim->n;
+    default: return 0;
+    }
+}
+
+uint32_t ftsa_sim_mem_depth(const ftsa_sim_t *sim, uint32_t mem)
+{
+    static const uint32_t csr[] = {FTSA_HW_CSR_HW_WGT_DEPTH, FTSA_HW_CSR_HW_ACT_DEPTH,
+                                   FTSA_HW_CSR_HW_ACT_DEPTH, FTSA_HW_CSR_HW_ACC_DEPTH,
+                                   FTSA_HW_CSR_HW_PAR_DEPTH, FTSA_HW_CSR_HW_THR_DEPTH};
+    if (mem >= sizeof csr / sizeof csr[0])
+        return 0;
+    return const_cast<ftsa_sim_t *>(sim)->model->csr_read(csr[mem]);
+}
+
+static ftsa_status_t check_fault(const ftsa_sim_t *sim, uint32_t mem, uint32_t addr,
+                                 ftsa_err_t *err)
+{
+    uint32_t depth = ftsa_sim_mem_depth(sim, mem);
+    if (!depth)
+        return ftsa_fail(err, FTSA_E_INVALID, "unknown memory id %u", mem);
+    if (addr >= depth)
+        return ftsa_fail(err, FTSA_E_INVALID, "word %u outside memory %u (%u words)", addr, mem,
+                         depth);
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_sim_fault_set(ftsa_sim_t *sim, uint32_t mem, ftsa_sim_fault_kind_t kind,
+                                 uint32_t addr, const uint32_t *mask, ftsa_err_t *err)
+{
+    ftsa_status_t st = check_fault(sim, mem, addr, err);
+    if (st)
+        return st;
+    if ((unsigned)kind > FTSA_SIM_FAULT_UPSET)
+        return ftsa_fail(err, FTSA_E_INVALID, "unknown fault kind %d", (int)kind);
+    uint32_t words = (ftsa_sim_mem_width(sim, mem) + 31) / 32;
+    sim->model->fault_drive(true, mem, kind, addr, mask, words);
+    clock_cycle(sim);
+    sim->model->fault_drive(false, 0, 0, 0, nullptr, 0);
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_sim_fault_upset_at(ftsa_sim_t *sim, uint32_t mem, uint64_t cycle,
+                                      uint32_t addr, const uint32_t *mask, ftsa_err_t *err)
+{
+    ftsa_status_t st = check_fault(sim, mem, addr, err);
+    if (st)
+        return st;
+    uint32_t words = (ftsa_sim_mem_width(sim, mem) + 31) / 32;
+    sim->upsets.push_back(Upset{cycle, mem, addr, std::vector<uint32_t>(mask, mask + words)});
+    return FTSA_OK;
+}
+
+} // extern "C"
