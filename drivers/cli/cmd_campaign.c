@@ -18,8 +18,8 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ftsa campaign [CONFIG] [--KEY VALUE ...] [--fresh] [--no-report] [--quiet]\n"
-            "                     [--dry-run]\n\n"
+            "usage: ftsa campaign [[--config] CONFIG] [--KEY VALUE ...] [--fresh] [--no-report]\n"
+            "                     [--quiet] [--dry-run]\n\n"
             "Sweeps seeded fault draws over a network: for every target region, fault kind\n"
             "and bit error rate (or fault count), runs TRIALS trials on the same test images\n"
             "and writes trials.csv, summary.json, plots and report.html to the output\n"
@@ -95,6 +95,15 @@ static int parse_args(int argc, char **argv, ftsa_camp_config_t *cfg, flags_t *f
             if (!strcmp(name, "help") || !strcmp(name, "h")) {
                 usage(stdout);
                 return FTSA_EXIT_OK;
+            }
+            if (!strncmp(name, "config", 6) && (name[6] == '\0' || name[6] == '=')) {
+                const char *v = name[6] ? name + 7 : (i + 1 < argc ? argv[++i] : NULL);
+                if (!v || (pass == 1 && fl->config)) {
+                    ftsa_cli_error("campaign", v ? "more than one config file" : "--config needs a file");
+                    return FTSA_EXIT_USAGE;
+                }
+                fl->config = v;
+                continue;
             }
             int *flag = !strcmp(name, "fresh")       ? &fl->fresh
                         : !strcmp(name, "no-report") ? &fl->no_report
