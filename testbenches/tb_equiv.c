@@ -69,10 +69,21 @@ static int run_lenet(uint32_t n, uint32_t images, const char *models, const char
     return bad == 0;
 }
 
+/* Activation modes and, for clip/saturate, threshold sources the sample covered. */
+static void count_coverage(const ftsa_net_t *net, uint32_t cover[FTSA_ACT_COUNT][FTSA_THR_SOURCE_COUNT])
+{
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+        const ftsa_layer_t *l = &net->layers[i];
+        if (ftsa_layer_has_weights(l))
+            cover[l->act][ftsa_act_needs_thr(l->act) ? l->thr_src : 0]++;
+    }
+}
+
 static int run_random(uint32_t n, uint32_t nets)
 {
     ftsa_err_t err;
     uint32_t bad = 0, shrunk = 0;
+    uint32_t cover[FTSA_ACT_COUNT][FTSA_THR_SOURCE_COUNT] = {{0}};
     for (uint32_t s = 0; s < nets; s++) {
         ftsa_net_t net;
         uint64_t seed = 1000 + s;
@@ -81,7 +92,7 @@ static int run_random(uint32_t n, uint32_t nets)
         TB_CHECK(!ftsa_ref_init(&ref, &net, &err), "%s", err.msg);
         tb_rtl_t rtl;
         ftsa_hw_cfg_t small = {.array_n = n, .wgt_depth = 8 * n, .act_depth = 4096,
-                               .acc_depth = 24, .par_depth = 4 * n, .thr_depth = 64};
+                               .acc_depth = 24, .par_depth = 96, .thr_depth = 1024};
         /* Every third network runs with tiny SRAM limits: streamed weights,
          * per-layer parameter loads, several position tiles. */
         int tiny = s % 3 == 2;
@@ -93,6 +104,7 @@ static int run_random(uint32_t n, uint32_t nets)
         }
         TB_CHECK(!st, "net %llu: %s", (unsigned long long)seed, err.msg);
         shrunk += tiny;
+        count_coverage(&net, cover);
         int8_t *in = malloc(ftsa_shape_elems(net.input));
         int8_t *buf = malloc(ftsa_net_max_act_elems(&net));
         for (uint64_t k = 0; k < 2; k++) {
@@ -110,6 +122,13 @@ static int run_random(uint32_t n, uint32_t nets)
     }
     printf("N=%u random networks: %u (%u with tiny SRAM limits), %u mismatching inferences\n", n,
            nets, shrunk, bad);
+    printf("weighted layers per activation (none relu clip[layer channel neuron] sat[...]): "
+           "%u %u %u %u %u %u %u %u\n", cover[0][0], cover[1][0], cover[2][0], cover[2][1],
+           cover[2][2], cover[3][0], cover[3][1], cover[3][2]);
+    if (nets >= 50)
+        for (int a = 0; a < FTSA_ACT_COUNT; a++)
+            for (int t = 0; t < (ftsa_act_needs_thr((ftsa_act_mode_t)a) ? FTSA_THR_SOURCE_COUNT : 1); t++)
+                TB_CHECK(cover[a][t] > 0, "activation %d threshold source %d never drawn", a, t);
     return bad == 0;
 }
 
