@@ -332,9 +332,19 @@ out:
 static int prepare_journal(ftsa_camp_t *camp, const char *path, const flags_t *fl)
 {
     ftsa_err_t err = {0};
-    if (fl->fresh && unlink(path) && errno != ENOENT) {
-        ftsa_cli_error("campaign", "%s: cannot remove: %s", path, strerror(errno));
-        return -1;
+    if (fl->fresh) {
+        /* Results of the previous campaign go too, so none can pass for this one's. */
+        static const char *const outputs[] = {"summary.json", "report.html", "curves.dat",
+                                              "tolerance.dat"};
+        for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+            char old[FTSA_CAMP_PATH_LEN + 32];
+            snprintf(old, sizeof old, "%s/%s", camp->cfg.out, outputs[i]);
+            unlink(old);
+        }
+        if (unlink(path) && errno != ENOENT) {
+            ftsa_cli_error("campaign", "%s: cannot remove: %s", path, strerror(errno));
+            return -1;
+        }
     }
     ftsa_camp_journal_t j;
     if (ftsa_camp_journal_load(camp, path, &j, &err)) {
