@@ -23,7 +23,8 @@ double ftsa_train_lr(const ftsa_train_cfg_t *cfg, uint32_t epoch, uint32_t b, ui
     }
 }
 
-static void sgd_range(float *w, const float *g, float *m, size_t n, float lr, float mu, float wd)
+static void sgd_range(float *restrict w, const float *restrict g, float *restrict m, size_t n,
+                      float lr, float mu, float wd)
 {
     for (size_t i = 0; i < n; i++) {
         m[i] = mu * m[i] + g[i] + wd * w[i];
@@ -31,8 +32,8 @@ static void sgd_range(float *w, const float *g, float *m, size_t n, float lr, fl
     }
 }
 
-static void adam_range(float *w, const float *g, float *m, float *v, size_t n, float lr, float c1,
-                       float c2, float wd)
+static void adam_range(float *restrict w, const float *restrict g, float *restrict m,
+                       float *restrict v, size_t n, float lr, float c1, float c2, float wd)
 {
     const float b1 = (float)ADAM_BETA1, b2 = (float)ADAM_BETA2, eps = (float)ADAM_EPS;
     for (size_t i = 0; i < n; i++) {

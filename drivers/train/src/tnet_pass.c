@@ -47,10 +47,14 @@ static void im2col(const ftsa_tlayer_t *l, const float *x, uint32_t n)
                         memset(dst, 0, kc * sizeof *dst);
                         continue;
                     }
-                    const float *src = xs + ((size_t)y * l->in.w + (uint32_t)(x0 + (int32_t)kx0)) * c;
+                    /* Spans are short (k * c floats): plain loops beat memcpy calls. */
+                    const float *src =
+                        xs + ((size_t)y * l->in.w + (uint32_t)(x0 + (int32_t)kx0)) * c;
+                    float *span = dst + kx0 * c;
                     for (uint32_t i = 0; i < kx0 * c; i++)
                         dst[i] = 0.0f;
-                    memcpy(dst + kx0 * c, src, (kx1 - kx0) * c * sizeof *dst);
+                    for (uint32_t i = 0; i < (kx1 - kx0) * c; i++)
+                        span[i] = src[i];
                     for (uint32_t i = kx1 * c; i < kc; i++)
                         dst[i] = 0.0f;
                 }
@@ -85,14 +89,15 @@ static void col2im(const ftsa_tlayer_t *l, const float *rows, uint32_t n, float 
     }
 }
 
-static void add_bias(float *y, const float *b, size_t rows, uint32_t oc)
+/* Every output row starts as the bias; the product is then accumulated onto it
+ * (beta = 1), which spares BLAS a pass that zeroes the output. */
+static void fill_bias(float *restrict y, const float *restrict b, size_t rows, uint32_t oc)
 {
     for (size_t r = 0; r < rows; r++)
-        for (uint32_t c = 0; c < oc; c++)
-            y[r * oc + c] += b[c];
+        memcpy(y + r * oc, b, oc * sizeof *y);
 }
 
-static void bias_grad(const float *dy, size_t rows, uint32_t oc, float *db)
+static void bias_grad(const float *restrict dy, size_t rows, uint32_t oc, float *restrict db)
 {
     memset(db, 0, oc * sizeof *db);
     for (size_t r = 0; r < rows; r++)
@@ -105,9 +110,9 @@ static void conv_forward(const ftsa_tnet_t *net, ftsa_tlayer_t *l, const float *
     const float *w = weights_view(net);
     int rows = (int)(n * l->out.h * l->out.w);
     im2col(l, x, n);
+    fill_bias(l->y, w + l->b_off, (size_t)rows, l->out.c);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, (int)l->out.c, (int)l->fan_in, 1.0f,
-                l->cols, (int)l->fan_in, w + l->w_off, (int)l->fan_in, 0.0f, l->y, (int)l->out.c);
-    add_bias(l->y, w + l->b_off, (size_t)rows, l->out.c);
+                l->cols, (int)l->fan_in, w + l->w_off, (int)l->fan_in, 1.0f, l->y, (int)l->out.c);
 }
 
 static void conv_backward(ftsa_tnet_t *net, ftsa_tlayer_t *l, uint32_t n, float *dx)
@@ -127,9 +132,9 @@ static void conv_backward(ftsa_tnet_t *net, ftsa_tlayer_t *l, uint32_t n, float 
 static void fc_forward(const ftsa_tnet_t *net, ftsa_tlayer_t *l, const float *x, uint32_t n)
 {
     const float *w = weights_view(net);
+    fill_bias(l->y, w + l->b_off, n, l->out.c);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)l->out.c, (int)l->fan_in,
-                1.0f, x, (int)l->fan_in, w + l->w_off, (int)l->fan_in, 0.0f, l->y, (int)l->out.c);
-    add_bias(l->y, w + l->b_off, n, l->out.c);
+                1.0f, x, (int)l->fan_in, w + l->w_off, (int)l->fan_in, 1.0f, l->y, (int)l->out.c);
 }
 
 static void fc_backward(ftsa_tnet_t *net, ftsa_tlayer_t *l, const float *x, uint32_t n, float *dx)
@@ -169,12 +174,14 @@ static void maxpool_forward(ftsa_tlayer_t *l, const float *x, uint32_t n)
                 }
 }
 
-static void maxpool_backward(const ftsa_tlayer_t *l, uint32_t n, float *dx)
+static void maxpool_backward(const ftsa_tlayer_t *l, uint32_t n, float *restrict dx)
 {
     size_t outs = (size_t)n * ftsa_shape_elems(l->out);
+    const float *restrict dy = l->dy;
+    const uint32_t *restrict from = l->argmax;
     memset(dx, 0, (size_t)n * ftsa_shape_elems(l->in) * sizeof *dx);
     for (size_t j = 0; j < outs; j++)
-        dx[l->argmax[j]] += l->dy[j];
+        dx[from[j]] += dy[j];
 }
 
 static void avgpool_forward(ftsa_tlayer_t *l, const float *x, uint32_t n)
@@ -198,18 +205,21 @@ static void avgpool_backward(const ftsa_tlayer_t *l, uint32_t n, float *dx)
                 dx[((size_t)s * pos + p) * c + ch] = l->dy[(size_t)s * c + ch] / (float)pos;
 }
 
-static void relu_forward(ftsa_tlayer_t *l, const float *x, uint32_t n)
+static void relu_forward(ftsa_tlayer_t *l, const float *restrict x, uint32_t n)
 {
     size_t m = (size_t)n * ftsa_shape_elems(l->out);
+    float *restrict y = l->y;
     for (size_t i = 0; i < m; i++)
-        l->y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
-static void relu_backward(const ftsa_tlayer_t *l, const float *x, uint32_t n, float *dx)
+static void relu_backward(const ftsa_tlayer_t *l, const float *restrict x, uint32_t n,
+                          float *restrict dx)
 {
     size_t m = (size_t)n * ftsa_shape_elems(l->out);
+    const float *restrict dy = l->dy;
     for (size_t i = 0; i < m; i++)
-        dx[i] = x[i] > 0.0f ? l->dy[i] : 0.0f;
+        dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }
 
 /* QAT: round the output onto its int8 grid; the straight-through estimator
