@@ -13,9 +13,8 @@ module ftsa_requant (
   output wire [7:0]  q_o
 );
   wire        shift_pos = !shift_i[7] && shift_i != 8'd0;
-  wire [7:0]  neg_shift = 8'd0 - shift_i;
   wire [4:0]  lshift    = shift_pos ? shift_i[4:0] : 5'd0;
-  wire [4:0]  rshift    = shift_pos ? 5'd0 : neg_shift[4:0];
+  wire [4:0]  rshift    = shift_pos ? 5'd0 : 5'd0 - shift_i[4:0]; // -shift for shift in [-31, 0]
 
   wire [31:0] shifted = acc_i << lshift;
 
@@ -42,5 +41,5 @@ module ftsa_requant (
                scaled >  34'sd127 ? 8'h7f : scaled[7:0];
 
   // Only the low 32 bits of the product feed the result after the shift.
-  wire unused_ok = &{1'b0, trunc31[63:32]};
+  wire unused_ok = &{1'b0, trunc31[63:32], shift_i[6:5]};
 endmodule

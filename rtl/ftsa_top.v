@@ -253,7 +253,9 @@ module ftsa_top #(
   genvar b;
   generate
     for (b = 0; b < 2; b = b + 1) begin : g_act
+`ifdef FTSA_FAULTS
       wire [2:0] act_id = b[0] ? `FTSA_MEM_ACT1 : `FTSA_MEM_ACT0;
+`endif
       wire is_src = src == b[0];
       wire re_feed = feed_act_re && is_src;
       wire re_pool = pool_re && is_src;
