@@ -54,7 +54,8 @@ static ftsa_status_t rtl_open(ftsa_backend_t **out, const ftsa_net_t *net,
     if (!be)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     be->net = net;
-    ftsa_status_t st = ftsa_sim_create(n, 0, opts->trace_path, &be->sim, err);
+    /* A first instance only reports the hardware's limits (CSR HW_*). */
+    ftsa_status_t st = ftsa_sim_create(n, 0, NULL, &be->sim, err);
     if (st) {
         free(be);
         return st;
