@@ -87,7 +87,9 @@ module ftsa_ctrl #(
   output wire [15:0] reg_rows_o,
   output wire [3:0]  reg_pool_kh_o,
   output wire [3:0]  reg_pool_kw_o,
-  output wire [15:0] reg_avg_n_o
+  output wire [15:0] reg_avg_n_o,
+  output wire [3:0]  reg_pack_o,
+  output wire [7:0]  reg_pack_g_o
 );
   `include "ftsa_regs.vh"
 
@@ -294,4 +296,6 @@ module ftsa_ctrl #(
   assign reg_pool_kh_o   = regs_q[`FTSA_REG_POOL_KH][3:0];
   assign reg_pool_kw_o   = regs_q[`FTSA_REG_POOL_KW][3:0];
   assign reg_avg_n_o     = regs_q[`FTSA_REG_AVG_N];
+  assign reg_pack_o      = regs_q[`FTSA_REG_PACK][3:0];
+  assign reg_pack_g_o    = regs_q[`FTSA_REG_PACK_G][7:0];
 endmodule

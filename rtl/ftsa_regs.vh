@@ -73,4 +73,6 @@
 `define FTSA_REG_POOL_KH 5'd19 // max pool window height
 `define FTSA_REG_POOL_KW 5'd20 // max pool window width
 `define FTSA_REG_AVG_N 5'd21 // pixels averaged by AVGPOOL
+`define FTSA_REG_PACK 5'd22 // tap packing: 0 off; k > 0: array row r takes lane r % 2^(k-1) of tap KX + r / 2^(k-1) (stride 1)
+`define FTSA_REG_PACK_G 5'd23 // taps per pass when packing
 `endif

@@ -93,7 +93,8 @@ module ftsa_top #(
   wire        arr_busy, acc_busy, post_valid;
   wire [15:0] reg_src, reg_in_h, reg_in_w, reg_in_ct, reg_out_h, reg_out_w, reg_out_ct;
   wire [15:0] reg_thr_base, reg_row0, reg_rows, reg_avg_n;
-  wire [3:0]  reg_stride, reg_pad, reg_pool_kh, reg_pool_kw;
+  wire [3:0]  reg_stride, reg_pad, reg_pool_kh, reg_pool_kw, reg_pack;
+  wire [7:0]  reg_pack_g;
   wire [7:0]  reg_in_zp, reg_out_zp, reg_thr_layer;
   wire [1:0]  reg_act, reg_thr_src;
   wire        feed_valid, feed_sel;
@@ -170,7 +171,9 @@ module ftsa_top #(
     .reg_rows_o      (reg_rows),
     .reg_pool_kh_o   (reg_pool_kh),
     .reg_pool_kw_o   (reg_pool_kw),
-    .reg_avg_n_o     (reg_avg_n)
+    .reg_avg_n_o     (reg_avg_n),
+    .reg_pack_o      (reg_pack),
+    .reg_pack_g_o    (reg_pack_g)
   );
 
   // ---------------------------------------------------------------- DMA
@@ -358,6 +361,8 @@ module ftsa_top #(
     .zp_i        (reg_in_zp),
     .row0_i      (reg_row0),
     .rows_i      (reg_rows),
+    .pack_i      (reg_pack),
+    .pack_g_i    (reg_pack_g),
     .act_re_o    (feed_act_re),
     .act_raddr_o (feed_act_raddr),
     .act_rdata_i (src_rdata),

@@ -100,6 +100,7 @@ static void put_u32(uint8_t *p, uint32_t v)
  * FC layer is a convolution whose kernel covers its whole input). */
 typedef struct {
     int fc;                   /* fully connected: input tile kt is input word kt */
+    uint32_t pack, cp, taps, groups; /* tap packing (pack = log2(cp) + 1; 0 off) */
     uint32_t kh, kw, stride, pad, out_h, out_w;
     uint32_t kt, ot;          /* input tiles (taps x channel words), output channel tiles */
     uint32_t wgt_words, par_words, thr_words;
@@ -141,6 +142,27 @@ static int same_shape(const ftsa_tensor_map_t *m, ftsa_shape_t s)
     return m->h == s.h && m->w == s.w && m->c == s.c;
 }
 
+/* Tap packing: with few input channels (C <= N/2, one word per pixel) and
+ * stride 1, each pass puts `taps` horizontally adjacent kernel taps on the
+ * array rows, cp rows per tap.  Used when it saves cycles: each output row
+ * then costs taps - 1 priming reads. */
+static void choose_packing(wplan_t *p, const ftsa_tensor_map_t *in, uint32_t n)
+{
+    if (p->fc || p->stride != 1 || in->ct != 1 || p->kw < 2 || 2 * in->c > n)
+        return;
+    uint32_t cp = 1, pack = 1;
+    while (cp < in->c)
+        cp *= 2, pack++;
+    uint32_t taps = n / cp < p->kw ? n / cp : p->kw;
+    uint32_t groups = ceil_div(p->kw, taps);
+    uint64_t plain = (uint64_t)p->kh * p->kw * p->out_w;
+    uint64_t packed = (uint64_t)p->kh * groups * (p->out_w + taps - 1);
+    if (packed >= plain)
+        return;
+    p->pack = pack, p->cp = cp, p->taps = taps, p->groups = groups;
+    p->kt = p->kh * groups;
+}
+
 static ftsa_status_t plan_weighted(cc_t *cc, uint32_t li, const ftsa_tensor_map_t *in)
 {
     const ftsa_layer_t *l = &cc->net->layers[li];
@@ -165,6 +187,7 @@ static ftsa_status_t plan_weighted(cc_t *cc, uint32_t li, const ftsa_tensor_map_
                          "layer %u: output row of %u positions exceeds the accumulator (%u words)",
                          li, p->out_w, cc->hw.acc_depth);
     p->kt = p->kh * p->kw * in->ct;
+    choose_packing(p, in, n);
     p->ot = ceil_div(l->out.c, n);
     p->wgt_words = p->kt * p->ot * n;
     p->par_words = p->ot * n;
@@ -187,6 +210,12 @@ static int8_t weight_at(const ftsa_layer_t *l, const wplan_t *p, const ftsa_tens
     uint32_t ct = kt % in->ct, tap = kt / in->ct;
     uint32_t ky = tap / p->kw, kx = tap % p->kw;
     uint32_t ic = ct * n + r, oc = ot * n + c;
+    if (p->pack) { /* row r: lane r % cp of tap r / cp of the group */
+        uint32_t g = r / p->cp;
+        ky = kt / p->groups, kx = (kt % p->groups) * p->taps + g, ic = r % p->cp;
+        if (g >= p->taps || kx >= p->kw)
+            return 0;
+    }
     if (ic >= in->c || oc >= l->out.c)
         return 0;
     return l->weights[(((size_t)oc * p->kh + ky) * p->kw + kx) * in->c + ic];
@@ -261,6 +290,9 @@ static void emit_passes(cc_t *cc, uint32_t li, const ftsa_tensor_map_t *in, uint
             uint32_t ct = kt % in->ct, tap = kt / in->ct;
             if (p->fc)
                 ftsa_cmd_pass(cb, 0, 0, kt, kt == 0, kt + 1 == p->kt, addr, ot);
+            else if (p->pack)
+                ftsa_cmd_pass(cb, kt / p->groups, (kt % p->groups) * p->taps, 0, kt == 0,
+                              kt + 1 == p->kt, addr, ot);
             else
                 ftsa_cmd_pass(cb, tap / p->kw, tap % p->kw, ct, kt == 0, kt + 1 == p->kt, addr, ot);
         }
@@ -300,6 +332,8 @@ static void emit_weighted(cc_t *cc, uint32_t li, const ftsa_tensor_map_t *in,
         {FTSA_HW_REG_THR_LAYER, (uint8_t)(thr ? ftsa_layer_thr_at(l, 0, 0) : 127)},
         {FTSA_HW_REG_PAR_BASE, par_base},
         {FTSA_HW_REG_THR_BASE, thr_base},
+        {FTSA_HW_REG_PACK, p->pack},
+        {FTSA_HW_REG_PACK_G, p->taps},
     };
     for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
         ftsa_cmd_set(cb, regs[i][0], regs[i][1]);

@@ -74,5 +74,7 @@
 #define FTSA_HW_REG_POOL_KH 0x13u /* max pool window height */
 #define FTSA_HW_REG_POOL_KW 0x14u /* max pool window width */
 #define FTSA_HW_REG_AVG_N 0x15u /* pixels averaged by AVGPOOL */
+#define FTSA_HW_REG_PACK 0x16u /* tap packing: 0 off; k > 0: array row r takes lane r % 2^(k-1) of tap KX + r / 2^(k-1) (stride 1) */
+#define FTSA_HW_REG_PACK_G 0x17u /* taps per pass when packing */
 
 #endif
