@@ -485,7 +485,53 @@ def build_report(results, activity):
                        f"{ecc / 1000:,.3f}" if ecc is not None else "-"])
             table("sramenergy", "se:total", ["total", "-", "-", "-", f"{tot_sram / 1000:,.2f}",
                                              f"{tot_ecc / 1000:,.3f}" if tot_ecc else "-"])
+    summary(byname, top, activity, table)
     return rows
+
+
+def summary(byname, top, activity, table):
+    """Headline ratios, from whatever blocks the run has."""
+    a8, a16 = byname.get("array_n8"), byname.get("array_n16")
+    relu, full = byname.get("clip_relu"), byname.get("clip_all")
+    if a8:
+        table("summary", "sum:a8", ["systolic array N=8 (64 PEs)", ge(a8["area_ge"]) + " GE"])
+    if a16:
+        table("summary", "sum:a16", ["systolic array N=16 (256 PEs)", ge(a16["area_ge"]) + " GE"])
+    if top:
+        bits = sum(m["depth"] * m["width"] for m in top["macros"])
+        table("summary", "sum:top", ["ftsa_top N=8: logic / SRAM",
+                                     f"{ge(top['area_ge'])} GE / {bits:,} bits "
+                                     f"({ge(bits * SRAM_GE_PER_BIT)} GE)"])
+    if a8 and relu and full:
+        table("summary", "sum:clip", ["clip unit as built (all modes and sources) over ReLU, "
+                                      "logic / array N=8",
+                                      pct(100 * (full["area_ge"] - relu["area_ge"]) / a8["area_ge"])])
+        cheapest = min((r for n, r in byname.items() if n.startswith("clip_")
+                        and n not in ("clip_relu", "clip_all") and not n.endswith("_n16")),
+                       key=lambda r: r["area_ge"], default=None)
+        if cheapest:
+            table("summary", "sum:clipmin", [f"cheapest clipping variant (`{cheapest['name']}`) "
+                                             "over ReLU / array N=8",
+                                             pct(100 * (cheapest["area_ge"] - relu["area_ge"])
+                                                 / a8["area_ge"])])
+    if top and a8 and all(f"ecc_{k}_{m['width']}" in byname for k in ("enc", "dec")
+                          for m in top["macros"]):
+        logic = sum(byname[f"ecc_enc_{m['width']}"]["area_ge"]
+                    + byname[f"ecc_dec_{m['width']}"]["area_ge"] for m in top["macros"])
+        check = sum(m["depth"] * check_bits(m["width"]) for m in top["macros"])
+        table("summary", "sum:ecc", ["SECDED on every SRAM: coder logic / array N=8; "
+                                     "check-bit storage",
+                                     f"{pct(100 * logic / a8['area_ge'])}; {check:,} bits "
+                                     f"({ge(check * SRAM_GE_PER_BIT)} GE)"])
+    if activity and a8 and full and "array_n8" in activity["blocks"] \
+            and "clip_all" in activity["blocks"]:
+        cyc = activity["cycles"] / max(1, activity["images"])
+        ea = sum(energy(a8, activity["blocks"]["array_n8"], cyc, 1)[2:])
+        ec = sum(energy(full, activity["blocks"]["clip_all"], cyc, 1)[2:])
+        table("summary", "sum:eclip", ["energy per LeNet-5 inference: array N=8 / clip unit "
+                                       "as built (logic, lower bounds)",
+                                       f"{ea / 1000:,.1f} nJ / {ec / 1000:,.2f} nJ "
+                                       f"({pct(100 * ec / ea)})"])
 
 
 def render(rows, results, activity):
@@ -507,6 +553,8 @@ def render(rows, results, activity):
     with open(os.path.join(HERE, "report_head.md")) as f:
         head = f.read()
     w(head.replace("@SRAM_GE_PER_BIT@", f"{SRAM_GE_PER_BIT:.3f}").rstrip() + "\n")
+    w("## Summary\n")
+    emit("summary", "| figure | value |")
     w("## Blocks\n")
     w("Area in NAND2 gate equivalents (GE) of `ftsa_cells.lib`; flops are single-bit "
       "flip-flops; transistors are Yosys' `stat -tech cmos` estimate of the same logic before "
