@@ -3,8 +3,10 @@
 //
 // PASS commands overlap: the controller loads the next pass's weights into the
 // array's idle weight buffer while the feeder still streams the current pass,
-// then hands the pass to the feeder as soon as it is free.  A weight buffer is
-// reloaded only when the last position that used it has left the array.
+// then hands the pass to the feeder as soon as it is free; the command after a
+// PASS is fetched while the weights load.  Weight rows are written in row
+// order, the order in which the last position using the old weights leaves
+// them, so a buffer may be reloaded N cycles after its last position entered.
 // Every other command first waits until the pipeline has drained.
 module ftsa_ctrl #(
   parameter integer N = 8
@@ -94,7 +96,7 @@ module ftsa_ctrl #(
   `include "ftsa_regs.vh"
 
   localparam integer NumRegs  = 32;
-  localparam integer HoldCycles = 2 * N + 4;
+  localparam integer HoldCycles = N;
   localparam [7:0]   BusyHold = HoldCycles[7:0]; // cycles a position may stay in the array
 
   localparam [3:0] StIdle = 4'd0, StFetch0 = 4'd1, StFetch1 = 4'd2, StFetch2 = 4'd3,
@@ -103,6 +105,7 @@ module ftsa_ctrl #(
 
   reg [3:0]  state_q;
   reg [31:0] pc_q, cmd0_q, cmd1_q;
+  reg [31:0] pf0_q, pf1_q;           // the command after a PASS, fetched during its load
   reg [15:0] regs_q [0:NumRegs-1];
   reg        load_sel_q;           // weight buffer the next pass loads
   reg [7:0]  hold_q [0:1];         // per buffer: cycles until no position uses it
@@ -162,7 +165,7 @@ module ftsa_ctrl #(
               `FTSA_OP_SET:       state_q <= StFetch0;
               `FTSA_OP_DMA_LOAD,
               `FTSA_OP_DMA_STORE: state_q <= StDma;
-              `FTSA_OP_PASS:      state_q <= StPassWait;
+              `FTSA_OP_PASS:      state_q <= hold_q[load_sel_q] == 8'd0 ? StPassLoad : StPassWait;
               `FTSA_OP_POSTCFG:   state_q <= StPost;
               `FTSA_OP_MAXPOOL,
               `FTSA_OP_AVGPOOL:   state_q <= StPool;
@@ -184,7 +187,8 @@ module ftsa_ctrl #(
         end
         StPassStart: if (feed_ready_i) begin
           load_sel_q <= !load_sel_q;
-          state_q    <= StFetch0;
+          pc_q       <= pc_q + 32'd8;
+          state_q    <= StExec;   // the prefetched command
         end
         StPost: begin
           cnt_q <= cnt_q + 8'd1;
@@ -199,9 +203,17 @@ module ftsa_ctrl #(
   end
 
   // Command words arrive one cycle after their request.
+  wire prefetch0 = state_q == StPassLoad && cnt_q == 8'd0;
+  wire prefetch1 = state_q == StPassLoad && cnt_q == 8'd1;
   always @(posedge clk_i) begin
     if (state_q == StFetch1 && hrsp_valid_i) cmd0_q <= hrsp_rdata_i;
     if (state_q == StFetch2 && hrsp_valid_i) cmd1_q <= hrsp_rdata_i;
+    if (state_q == StPassLoad && cnt_q == 8'd1 && hrsp_valid_i) pf0_q <= hrsp_rdata_i;
+    if (state_q == StPassLoad && cnt_q == 8'd2 && hrsp_valid_i) pf1_q <= hrsp_rdata_i;
+    if (state_q == StPassStart && feed_ready_i) begin
+      cmd0_q <= pf0_q;
+      cmd1_q <= pf1_q;
+    end
   end
 
   integer r;
@@ -222,6 +234,10 @@ module ftsa_ctrl #(
       StFetch1: begin
         hreq_valid_o = 1'b1;
         hreq_addr_o  = pc_q + 32'd4;
+      end
+      StPassLoad: begin
+        hreq_valid_o = prefetch0 || prefetch1;
+        hreq_addr_o  = prefetch1 ? pc_q + 32'd4 : pc_q;
       end
       StStamp: begin
         hreq_valid_o = 1'b1;
