@@ -17,6 +17,7 @@ module, or a Yosys error.  Figures and their sources: docs/hardware-cost.md.
 import argparse
 import fnmatch
 import json
+import math
 import os
 import re
 import subprocess
@@ -50,6 +51,18 @@ THR_WORD_CHANNELS = 8            # thresholds per THR SRAM word at N=8
 
 class FlowError(Exception):
     pass
+
+
+def rtl_version():
+    """Last commit touching rtl/, with '+local changes' when rtl/ is dirty."""
+    try:
+        rev = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", "rtl"],
+                             capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "rtl"],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (rev or "unknown") + (" + local changes" if dirty else "")
 
 
 # ------------------------------------------------------------------ inputs
@@ -258,7 +271,7 @@ def cmd_run(args):
         results.append(r)
         path = os.path.join(args.out, "area.json")
         with open(path + ".tmp", "w") as f:
-            json.dump(dict(set=args.set, blocks=results), f, indent=1)
+            json.dump(dict(set=args.set, rtl=rtl_version(), blocks=results), f, indent=1)
         os.replace(path + ".tmp", path)
     if not results:
         raise FlowError("no blocks selected")
@@ -306,7 +319,8 @@ def cmd_activity(args):
         if scopes:
             blocks[b["name"]] = dict(scopes=len(scopes), bits=bits, toggles=toggles)
     with open(args.out, "w") as f:
-        json.dump(dict(fst=os.path.basename(args.fst), images=args.images, cycles=cycles,
+        json.dump(dict(fst=os.path.basename(args.fst), rtl=rtl_version(), images=args.images,
+                       cycles=cycles,
                        blocks=blocks, srams={k: {n: round(v) for n, v in d.items()}
                                              for k, d in sorted(srams.items())}), f, indent=1)
     print(f"{cycles} cycles, {len(blocks)} blocks with activity -> {args.out}")
@@ -322,15 +336,16 @@ def pct(x):
 
 
 def sram_pj(depth, width):
-    kbytes = depth * width / 8
-    pts = SRAM_PJ_PER_64B
-    import math
-    x = math.log(max(kbytes, pts[0][0]))
-    for (s0, e0), (s1, e1) in zip(pts, pts[1:]):
-        if x <= math.log(s1) or (s1, e1) == pts[-1]:
+    """Energy of one access: Horowitz's 64-bit read energy interpolated on the
+    log of the macro size (bytes), scaled linearly to the word width."""
+    size = max(depth * width / 8, SRAM_PJ_PER_64B[0][0])
+    x = math.log(size)
+    pairs = list(zip(SRAM_PJ_PER_64B, SRAM_PJ_PER_64B[1:]))
+    for (s0, e0), (s1, e1) in pairs:
+        if size <= s1 or (s1, e1) == pairs[-1][1]:
             e = e0 + (e1 - e0) * (x - math.log(s0)) / (math.log(s1) - math.log(s0))
             return e * width / 64
-    return pts[-1][1] * width / 64
+    raise AssertionError("unreachable")
 
 
 def check_bits(width):
@@ -553,6 +568,8 @@ def render(rows, results, activity):
     with open(os.path.join(HERE, "report_head.md")) as f:
         head = f.read()
     w(head.replace("@SRAM_GE_PER_BIT@", f"{SRAM_GE_PER_BIT:.3f}").rstrip() + "\n")
+    versions = sorted({x.get("rtl", "unknown") for x in results_meta})
+    w(f"Synthesized RTL: {', '.join(versions)}.\n")
     w("## Summary\n")
     emit("summary", "| figure | value |")
     w("## Blocks\n")
@@ -595,8 +612,10 @@ def render(rows, results, activity):
          "check bits / array N=8 | logic and check bits / whole accelerator (logic + SRAM) |")
     w("## Dynamic energy per inference\n")
     if activity:
-        w(f"From a Verilated `ftsa_top` (N=8) run of `{activity['fst']}`: "
-          f"{activity['images']} image(s), {activity['cycles']:,} cycles. "
+        w(f"From a Verilated `ftsa_top` (N=8) run of `{activity['fst']}` (RTL "
+          f"{activity.get('rtl', 'unknown')}): {activity['images']} image(s), "
+          f"{activity['cycles']:,} cycles. Rows overlap: the array contains the PEs, "
+          "`post_n8` the requantizers, `top_n8` everything; the clip rows are alternatives. "
           "Method and limits in the section below.\n")
     emit("energy", "| block | copies | toggles per bit per cycle | switching (nJ) | clock pins (nJ) | total (nJ) |")
     w("SRAM accesses and their energy, and the energy of a SECDED encoder/decoder pair on "
@@ -607,12 +626,17 @@ def render(rows, results, activity):
     return "\n".join(out) + "\n"
 
 
+results_meta = []   # the area.json headers of the loaded results (RTL version)
+
+
 def load_results(paths):
     results = {}
     for p in paths:
         with open(p) as f:
-            for r in json.load(f)["blocks"]:
-                results[r["name"]] = r
+            data = json.load(f)
+        results_meta.append(dict(rtl=data.get("rtl", "unknown")))
+        for r in data["blocks"]:
+            results[r["name"]] = r
     order = [b["name"] for b in read_blocks()]
     return [results[n] for n in order if n in results]
 
