@@ -148,13 +148,15 @@ def yosys_script(block, modules, workdir):
     incdirs = " ".join(f"-I{d}" for d in [RTL] + [os.path.join(RTL, d) for d in OWN_DIRS])
     out = {k: os.path.join(workdir, f"{block['name']}.{k}")
            for k in ("ys", "log", "json", "stat", "cmos")}
+    out["netlist"] = os.path.join(workdir, f"{block['name']}.netlist.v")
     with open(os.path.join(HERE, "block.ys")) as f:
         script = f.read()
     for key, val in (("INCDIRS", incdirs), ("SOURCES", " ".join(sources)),
                      ("MACROS", " ".join(macro_files)), ("CHPARAM", chparam),
                      ("TOP", block["top"]), ("LIB", LIB),
                      ("FLATTEN", "flatten" if block["flatten"] else ""), ("JSON", out["json"]),
-                     ("STAT", out["stat"]), ("CMOS", out["cmos"])):
+                     ("STAT", out["stat"]), ("CMOS", out["cmos"]),
+                     ("NETLIST", out["netlist"])):
         script = script.replace(f"@{key}@", val)
     with open(out["ys"], "w") as f:
         f.write(script)

@@ -20,11 +20,21 @@ module tb_secded;
 
   assign {check_rd, data_rd} = {check, data} ^ flip;
 
+  // FTSA_GATE_LEVEL: the modules are Yosys netlists (scripts/synth) of one
+  // width, without parameters.
+`ifdef FTSA_GATE_LEVEL
+  ftsa_secded_enc u_enc (
+`else
   ftsa_secded_enc #(.DataW(DataW)) u_enc (
+`endif
     .data_i  (data),
     .check_o (check)
   );
+`ifdef FTSA_GATE_LEVEL
+  ftsa_secded_dec u_dec (
+`else
   ftsa_secded_dec #(.DataW(DataW)) u_dec (
+`endif
     .data_i   (data_rd),
     .check_i  (check_rd),
     .data_o   (corrected),
