@@ -600,8 +600,8 @@ def render(rows, results, activity):
       "conv/fc layers: conv1 28x28x6, conv2 10x10x16, fc 120, 84, 10. Per-layer thresholds "
       "are a layer register (no SRAM); per-channel and per-neuron ones live in the THR SRAM, "
       "whose 64-bit word (N=8) holds the 8 thresholds of 8 channels of one pixel, so each "
-      "layer rounds its channels up to whole words. The THR SRAM of `ftsa_top` has "
-      "4,096 words; its bits are in the SRAM table, not in the clip variants' GE.\n")
+      "layer rounds its channels up to whole words. The as-built THR SRAM of `ftsa_top` is "
+      "in the SRAM table; its bits are not in the clip variants' GE.\n")
     emit("thr", "| method | thresholds | bytes | THR SRAM words (N=8) | THR SRAM bits | GE equivalent |")
     w("## SECDED ECC\n")
     w("`rtl/ecc/ftsa_secded_enc.v` / `ftsa_secded_dec.v`: extended Hamming code per SRAM "
