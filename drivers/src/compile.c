@@ -412,6 +412,13 @@ static ftsa_status_t plan_all(cc_t *cc)
     const ftsa_net_t *net = cc->net;
     uint32_t n = cc->hw.array_n;
     cc->input = tensor_map(net->input, n, 0);
+    /* An input read only by a fully connected layer (through flattens) is
+     * stored flat: N input values per word instead of C per pixel word. */
+    uint32_t first = 0;
+    while (first < net->n_layers && net->layers[first].kind == FTSA_LAYER_FLATTEN)
+        first++;
+    if (first < net->n_layers && net->layers[first].kind == FTSA_LAYER_FC)
+        cc->input = tensor_map((ftsa_shape_t){1, 1, ftsa_shape_elems(net->input)}, n, 0);
     ftsa_status_t st = check_fits(cc, &cc->input, "input", 0);
     const ftsa_tensor_map_t *in = &cc->input;
     for (uint32_t i = 0; !st && i < net->n_layers; i++) {
