@@ -197,8 +197,11 @@ static ftsa_status_t parse_line(char *line, uint32_t lineno, ftsa_fault_list_t *
         return ftsa_fail(err, FTSA_E_FORMAT, "index '%s' is not an integer in 0..%u", tok[2],
                          UINT32_MAX);
     f.index = (uint32_t)v;
-    if (parse_u64(tok[3], &v) || v > 31)
-        return ftsa_fail(err, FTSA_E_FORMAT, "bit '%s' is not an integer in 0..31", tok[3]);
+    /* Tensor elements are at most 32 bits; SRAM words are wider (the back end
+     * checks the word width of its memories). */
+    uint32_t max_bit = f.space == FTSA_SPACE_SRAM ? FTSA_FAULT_MAX_WORD_BITS - 1 : 31;
+    if (parse_u64(tok[3], &v) || v > max_bit)
+        return ftsa_fail(err, FTSA_E_FORMAT, "bit '%s' is not an integer in 0..%u", tok[3], max_bit);
     f.bit = (uint32_t)v;
     int have_cycle = 0, have_p = 0;
     for (int i = 4; i < n; i++) {
@@ -499,31 +502,28 @@ static uint32_t apply_bit(uint32_t v, ftsa_fault_kind_t kind, uint32_t bit)
 
 void ftsa_faults_apply_params(const ftsa_fault_list_t *list, ftsa_net_t *net)
 {
-    for (uint32_t i = 0; i < list->n; i++) {
-        const ftsa_fault_t *f = &list->v[i];
-        if (f->space != FTSA_SPACE_TENSOR || f->layer >= net->n_layers)
-            continue;
-        ftsa_layer_t *l = &net->layers[f->layer];
-        if (f->index >= ftsa_tensor_elems(l, f->target))
-            continue;
-        if (f->target == FTSA_TENSOR_WEIGHTS)
-            l->weights[f->index] = (int8_t)(uint8_t)apply_bit((uint8_t)l->weights[f->index], f->kind, f->bit);
-        else if (f->target == FTSA_TENSOR_BIAS)
-            l->bias[f->index] = (int32_t)apply_bit((uint32_t)l->bias[f->index], f->kind, f->bit);
-    }
+    /* The RTL's order: stuck-at-0, then stuck-at-1, then flips. */
+    static const ftsa_fault_kind_t order[] = {FTSA_FAULT_SA0, FTSA_FAULT_SA1, FTSA_FAULT_FLIP};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+        for (uint32_t i = 0; i < list->n; i++) {
+            const ftsa_fault_t *f = &list->v[i];
+            if (f->kind != order[k] || f->space != FTSA_SPACE_TENSOR || f->layer >= net->n_layers)
+                continue;
+            ftsa_layer_t *l = &net->layers[f->layer];
+            if (f->index >= ftsa_tensor_elems(l, f->target))
+                continue;
+            if (f->target == FTSA_TENSOR_WEIGHTS)
+                l->weights[f->index] =
+                    (int8_t)(uint8_t)apply_bit((uint8_t)l->weights[f->index], f->kind, f->bit);
+            else if (f->target == FTSA_TENSOR_BIAS)
+                l->bias[f->index] = (int32_t)apply_bit((uint32_t)l->bias[f->index], f->kind, f->bit);
+        }
 }
 
-typedef struct {
-    uint32_t index, seq, bit;
-    ftsa_fault_kind_t kind;
-} act_fault_t;
-
-static int act_fault_cmp(const void *a, const void *b)
+static int mask_cmp(const void *a, const void *b)
 {
-    const act_fault_t *x = a, *y = b;
-    if (x->index != y->index)
-        return x->index < y->index ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+    uint32_t x = ((const ftsa_act_mask_t *)a)->index, y = ((const ftsa_act_mask_t *)b)->index;
+    return x < y ? -1 : x > y;
 }
 
 ftsa_status_t ftsa_faults_act_masks(const ftsa_fault_list_t *list, uint32_t layer,
@@ -537,43 +537,33 @@ ftsa_status_t ftsa_faults_act_masks(const ftsa_fault_list_t *list, uint32_t laye
                  list->v[i].layer == layer;
     if (!count)
         return FTSA_OK;
-    act_fault_t *af = malloc(count * sizeof *af);
     ftsa_act_mask_t *m = malloc(count * sizeof *m);
-    if (!af || !m) {
-        free(af);
-        free(m);
+    if (!m)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for activation fault masks");
-    }
+    /* One mask per fault, then merged per element: the masks compose in the
+     * RTL's fixed order, ((v & ~sa0) | sa1) ^ flip, whatever the list order. */
     uint32_t k = 0;
     for (uint32_t i = 0; i < list->n; i++) {
         const ftsa_fault_t *f = &list->v[i];
-        if (f->space == FTSA_SPACE_TENSOR && f->target == FTSA_TENSOR_ACT && f->layer == layer)
-            af[k++] = (act_fault_t){f->index, i, f->bit, f->kind};
+        if (f->space != FTSA_SPACE_TENSOR || f->target != FTSA_TENSOR_ACT || f->layer != layer)
+            continue;
+        uint8_t bit = (uint8_t)(1u << f->bit);
+        m[k++] = (ftsa_act_mask_t){.index = f->index,
+                                   .and_mask = f->kind == FTSA_FAULT_SA0 ? (uint8_t)~bit : 0xff,
+                                   .or_mask = f->kind == FTSA_FAULT_SA1 ? bit : 0,
+                                   .xor_mask = f->kind == FTSA_FAULT_FLIP ? bit : 0};
     }
-    /* Sorted by element, faults on one element stay in list order. */
-    qsort(af, count, sizeof *af, act_fault_cmp);
+    qsort(m, count, sizeof *m, mask_cmp);
     uint32_t out = 0;
     for (uint32_t i = 0; i < count; i++) {
-        if (!i || af[i].index != af[i - 1].index)
-            m[out++] = (ftsa_act_mask_t){.index = af[i].index, .and_mask = 0xff};
-        ftsa_act_mask_t *r = &m[out - 1];
-        uint8_t bit = (uint8_t)(1u << af[i].bit);
-        switch (af[i].kind) {
-        case FTSA_FAULT_SA0:
-            r->and_mask &= (uint8_t)~bit;
-            r->or_mask &= (uint8_t)~bit;
-            r->xor_mask &= (uint8_t)~bit;
-            break;
-        case FTSA_FAULT_SA1:
-            r->or_mask |= bit;
-            r->xor_mask &= (uint8_t)~bit;
-            break;
-        default:
-            r->xor_mask ^= bit;
-            break;
+        if (out && m[out - 1].index == m[i].index) {
+            m[out - 1].and_mask &= m[i].and_mask;
+            m[out - 1].or_mask |= m[i].or_mask;
+            m[out - 1].xor_mask ^= m[i].xor_mask;
+        } else {
+            m[out++] = m[i];
         }
     }
-    free(af);
     *masks = m;
     *n = out;
     return FTSA_OK;

@@ -74,7 +74,8 @@ START_TEST(bad_lines_name_file_line_and_reason)
     expect_bad("sa0 sram 1 1\n", "f.txt:1: unknown memory 'sram'");
     expect_bad("sa0 L1.gamma 1 1\n", "unknown memory 'L1.gamma'");
     expect_bad("sa0 weight -1 1\n", "index '-1'");
-    expect_bad("sa0 weight 1 32\n", "bit '32' is not an integer in 0..31");
+    expect_bad("sa0 L0.weights 1 32\n", "bit '32' is not an integer in 0..31");
+    expect_bad("sa0 acc 1 1024\n", "bit '1024' is not an integer in 0..1023");
     expect_bad("sa0 weight 1\n", "expected KIND WHERE INDEX BIT, got 3 fields");
     expect_bad("seu weight 1 1\n", "seu needs the cycle");
     expect_bad("sa1 weight 1 1 @5\n", "only seu takes a cycle");
@@ -136,9 +137,11 @@ START_TEST(single_word_semantics)
     ck_assert_int_eq(weight_after("sa1 L0.weights 0 7\n"), -127); /* 0b10000001 */
     ck_assert_int_eq(weight_after("flip L0.weights 0 0\n"), 0);
     ck_assert_int_eq(weight_after("flip L0.weights 0 0\nflip L0.weights 0 0\n"), 1);
-    /* In list order: flip after sa1 complements the stuck value; sa0 after flip forces 0. */
+    /* Whatever the list order: ((w & ~sa0) | sa1) ^ flip, as the RTL's fault ports. */
     ck_assert_int_eq(weight_after("sa1 L0.weights 0 1\nflip L0.weights 0 1\n"), 1);
-    ck_assert_int_eq(weight_after("flip L0.weights 0 1\nsa0 L0.weights 0 1\n"), 1);
+    ck_assert_int_eq(weight_after("flip L0.weights 0 1\nsa1 L0.weights 0 1\n"), 1);
+    ck_assert_int_eq(weight_after("flip L0.weights 0 1\nsa0 L0.weights 0 1\n"), 3);
+    ck_assert_int_eq(weight_after("sa1 L0.weights 0 0\nsa0 L0.weights 0 0\n"), 1);
 }
 END_TEST
 
@@ -172,6 +175,18 @@ START_TEST(activation_faults_reach_downstream)
     ck_assert_int_eq(ftsa_ref_output(&ref, 0)[6], 22);
     ck_assert_int_eq(ftsa_ref_output(&ref, 1)[0], 22);
     ck_assert_mem_eq(ftsa_ref_output(&ref, 3), ((const int8_t[]){13, -15}), 2);
+    /* Masks of one element merge order-free: flip and sa0 on bit 1 of 6 read 6. */
+    const char *orders[] = {"flip L0.act 6 1\nsa0 L0.act 6 1\n", "sa0 L0.act 6 1\nflip L0.act 6 1\n"};
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(ftsa_faults_parse(orders[k], "t", &l, &err), FTSA_OK);
+        ck_assert_int_eq(ftsa_faults_act_masks(&l, 0, &m, &n, &err), FTSA_OK);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(ftsa_ref_set_act_masks(&ref, 0, m, n, &err), FTSA_OK);
+        free(m);
+        ftsa_faults_free(&l);
+        ftsa_ref_run(&ref, tiny_input);
+        ck_assert_int_eq(ftsa_ref_output(&ref, 0)[6], 6);
+    }
     ck_assert_int_eq(ftsa_ref_set_act_masks(&ref, 0, NULL, 0, &err), FTSA_OK);
     ftsa_ref_run(&ref, tiny_input);
     ck_assert_mem_eq(ftsa_ref_output(&ref, 3), ((const int8_t[]){9, -3}), 2);

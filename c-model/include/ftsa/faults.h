@@ -56,7 +56,7 @@ typedef struct {
     uint32_t target; /* ftsa_mem_t (SRAM space) or ftsa_tensor_t (tensor space) */
     uint32_t layer;  /* tensor space only */
     uint32_t index;  /* word address (SRAM) or element index (tensor) */
-    uint32_t bit;
+    uint32_t bit;    /* tensor space: below the element width; SRAM space: below the word width */
     uint64_t cycle;  /* FTSA_FAULT_SEU: the cycle at whose end the bit flips */
     double prob;     /* FTSA_FAULT_READ_DISTURB: flip probability per read */
     uint32_t line;   /* source line when read from a file (0 when generated) */
@@ -80,13 +80,18 @@ void ftsa_faults_init(ftsa_fault_list_t *list);
 void ftsa_faults_free(ftsa_fault_list_t *list);
 ftsa_status_t ftsa_faults_add(ftsa_fault_list_t *list, const ftsa_fault_t *f, ftsa_err_t *err);
 
-/* Faults on the same bit apply in list order to the value read: sa0 and sa1
- * force the bit, flip complements what the previous faults left. */
+/* Faults on one word combine as the RTL's fault ports do, whatever their order
+ * in the list: read = ((stored & ~sa0) | sa1) ^ flip, where sa0, sa1 and flip
+ * are the masks of the word's stuck-at-0, stuck-at-1 and flipped bits (two
+ * flips of one bit cancel). */
 
 /* Check tensor-space faults against net (layer exists and has the tensor,
  * index and bit in range, kind allowed in tensor space). */
 ftsa_status_t ftsa_faults_check_tensor(const ftsa_fault_list_t *list, const ftsa_net_t *net,
                                        ftsa_err_t *err);
+
+/* Widest SRAM word the format accepts (bits); the back end checks its own. */
+#define FTSA_FAULT_MAX_WORD_BITS 1024u
 
 /* Text format (docs/faults.md): one fault per line, '#' starts a comment.
  *   KIND WHERE INDEX BIT [@CYCLE] [p=PROB]
