@@ -4,20 +4,7 @@
 set -u
 ftsa=$1
 helper=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check NAME EXPECTED_RC PATTERN -- COMMAND...
-    name=$1 want=$2 pat=$3
-    shift 4
-    "$@" >"$tmp/out" 2>&1
-    rc=$?
-    if [ "$rc" -ne "$want" ] || ! grep -q -- "$pat" "$tmp/out"; then
-        echo "FAIL $name: exit $rc (want $want), output:"; cat "$tmp/out"; fail=1
-    else
-        echo "ok   $name"
-    fi
-}
+. "$(dirname "$0")/cli_check.sh"
 check help 0 "eval" -- "$ftsa" --help
 check no-args 2 "usage" -- "$ftsa"
 check unknown-cmd 2 "unknown command 'frobnicate'" -- "$ftsa" frobnicate

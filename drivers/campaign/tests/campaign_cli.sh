@@ -5,20 +5,7 @@
 set -u
 ftsa=$1
 helper=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check NAME EXPECTED_RC PATTERN -- COMMAND...
-    local name=$1 want=$2 pat=$3
-    shift 4
-    "$@" >"$tmp/out" 2>&1
-    local rc=$?
-    if [ "$rc" -ne "$want" ] || { [ -n "$pat" ] && ! grep -q -- "$pat" "$tmp/out"; }; then
-        echo "FAIL $name: exit $rc (want $want), output:"; cat "$tmp/out"; fail=1
-    else
-        echo "ok   $name"
-    fi
-}
+. "$(dirname "$0")/../../tests/cli_check.sh"
 "$helper" --write-model "$tmp/m.ftsa" || { echo "FAIL cannot write model"; exit 1; }
 small=(--model "$tmp/m.ftsa" --images 10 --ber "1e-3, 1e-2" --trials 3 --quiet)
 

@@ -4,20 +4,7 @@
 # the CLI giving the same model as an uninterrupted run.
 set -u
 ftsa=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check NAME EXPECTED_RC PATTERN -- COMMAND...
-    name=$1 want=$2 pat=$3
-    shift 4
-    "$@" >"$tmp/out" 2>&1
-    rc=$?
-    if [ "$rc" -ne "$want" ] || ! grep -q -- "$pat" "$tmp/out"; then
-        echo "FAIL $name: exit $rc (want $want), output:"; cat "$tmp/out"; fail=1
-    else
-        echo "ok   $name"
-    fi
-}
+. "$(dirname "$0")/../../tests/cli_check.sh"
 check help 0 "--qat-epochs N" -- "$ftsa" train --help
 check listed 0 "train" -- "$ftsa" --help
 check bad-arch 2 "unknown architecture 'vgg'" -- "$ftsa" train --arch vgg
