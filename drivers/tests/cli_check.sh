@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2034 # $fail is read by the scripts that source this file
 # Shared by the CLI test scripts (sourced, not run): a scratch directory $tmp
 # removed on exit, a $fail flag, and
 #   check NAME EXPECTED_RC PATTERN -- COMMAND...
