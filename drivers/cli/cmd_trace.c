@@ -1,0 +1,139 @@
+/* ftsa trace diff / show: compare two SRAM access traces, or print one. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ftsa/hw_regs.h"
+#include "ftsa/trace.h"
+
+#define N_MEMS (FTSA_HW_MEM_THR + 1u)
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: ftsa trace diff A.trc B.trc\n"
+            "       ftsa trace show FILE [--limit N]\n\n"
+            "SRAM access traces (.trc, docs/formats.md) of the RTL and the cycle-accurate\n"
+            "C model.\n\n"
+            "  diff   exit 0 when identical; exit 1 and one sentence naming the first\n"
+            "         difference (cycle, memory, read/write, addresses, the command then\n"
+            "         running and its layer) when not; exit 2 on usage or unreadable files\n"
+            "  show   a summary, then every access in canonical order with the commands\n"
+            "         interleaved where they start\n"
+            "  --limit N  show at most N accesses (default: all)\n");
+}
+
+static int load(const char *cmd, const char *path, ftsa_trace_t *t)
+{
+    ftsa_err_t err = {0};
+    if (ftsa_trace_load(path, t, &err) == FTSA_OK)
+        return 0;
+    ftsa_cli_error(cmd, "%s", err.msg);
+    return -1;
+}
+
+static int trace_diff(int argc, char **argv)
+{
+    const char *cmd = "trace diff";
+    if (argc != 3) {
+        ftsa_cli_error(cmd, "expected two trace files (ftsa trace diff A.trc B.trc)");
+        return FTSA_EXIT_USAGE;
+    }
+    ftsa_trace_t a, b;
+    if (load(cmd, argv[1], &a))
+        return FTSA_EXIT_USAGE;
+    if (load(cmd, argv[2], &b)) {
+        ftsa_trace_free(&a);
+        return FTSA_EXIT_USAGE;
+    }
+    char msg[1024];
+    int differ = ftsa_trace_diff(&a, &b, msg, sizeof msg);
+    if (differ)
+        printf("%s\n", msg);
+    else
+        printf("identical: %zu accesses\n", a.n);
+    ftsa_trace_free(&a);
+    ftsa_trace_free(&b);
+    return differ ? FTSA_EXIT_FAIL : FTSA_EXIT_OK;
+}
+
+static void print_summary(const char *path, const ftsa_trace_t *t)
+{
+    uint64_t count[N_MEMS][2] = {{0}};
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].mem < N_MEMS)
+            count[t->v[i].mem][t->v[i].we]++;
+    printf("%s: array %u, %zu accesses, %zu commands", path, t->array_n, t->n, t->n_marks);
+    if (t->n)
+        printf(", cycles %" PRIu64 "..%" PRIu64, t->v[0].cycle, t->v[t->n - 1].cycle);
+    printf("\n%-5s %10s %10s\n", "mem", "reads", "writes");
+    for (uint32_t m = 0; m < N_MEMS; m++)
+        printf("%-5s %10" PRIu64 " %10" PRIu64 "\n", ftsa_trace_mem_name(m), count[m][0],
+               count[m][1]);
+}
+
+static void print_mark(const ftsa_trace_mark_t *m)
+{
+    char desc[96];
+    ftsa_trace_describe_cmd(m->word0, m->word1, desc, sizeof desc);
+    printf("%10" PRIu64 "  -- command #%u: %s\n", m->cycle, m->index, desc);
+}
+
+static int trace_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"limit", required_argument, 0, 'l'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *cmd = "trace show";
+    uint64_t limit = UINT64_MAX;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            if (ftsa_cli_u64(cmd, "--limit", optarg, &limit))
+                return FTSA_EXIT_USAGE;
+            break;
+        case 'h': usage(stdout); return FTSA_EXIT_OK;
+        default: usage(stderr); return FTSA_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        ftsa_cli_error(cmd, "expected one trace file (ftsa trace show FILE [--limit N])");
+        return FTSA_EXIT_USAGE;
+    }
+    ftsa_trace_t t;
+    if (load(cmd, argv[optind], &t))
+        return FTSA_EXIT_USAGE;
+    print_summary(argv[optind], &t);
+    printf("\n%10s  %-4s %-5s %s\n", "cycle", "mem", "r/w", "address");
+    size_t k = 0, shown = t.n < limit ? t.n : (size_t)limit;
+    for (size_t i = 0; i < shown; i++) {
+        for (; k < t.n_marks && t.marks[k].cycle <= t.v[i].cycle; k++)
+            print_mark(&t.marks[k]);
+        printf("%10" PRIu64 "  %-4s %-5s %u\n", t.v[i].cycle, ftsa_trace_mem_name(t.v[i].mem),
+               t.v[i].we ? "write" : "read", t.v[i].addr);
+    }
+    if (shown < t.n)
+        printf("... %zu more accesses (--limit %zu)\n", t.n - shown, shown);
+    ftsa_trace_free(&t);
+    return FTSA_EXIT_OK;
+}
+
+int ftsa_cmd_trace(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "diff"))
+        return trace_diff(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "show"))
+        return trace_show(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return FTSA_EXIT_OK;
+    }
+    ftsa_cli_error("trace", "expected a subcommand: diff or show (see ftsa trace --help)");
+    return FTSA_EXIT_USAGE;
+}
