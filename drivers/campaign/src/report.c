@@ -9,23 +9,16 @@
 #include <unistd.h>
 
 #include "ftsa/campaign.h"
+#include "report_util.h"
 
 static ftsa_status_t open_out(const ftsa_camp_t *camp, const char *name, FILE **f, ftsa_err_t *err)
 {
-    char path[FTSA_CAMP_PATH_LEN + 64];
-    snprintf(path, sizeof path, "%s/%s", camp->cfg.out, name);
-    *f = fopen(path, "w");
-    if (!*f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", path, strerror(errno));
-    return FTSA_OK;
+    return ftsa_camp_create_file(camp->cfg.out, name, f, err);
 }
 
 static ftsa_status_t close_out(const ftsa_camp_t *camp, const char *name, FILE *f, ftsa_err_t *err)
 {
-    int bad = ferror(f);
-    if (fclose(f) || bad)
-        return ftsa_fail(err, FTSA_E_IO, "%s/%s: write failed", camp->cfg.out, name);
-    return FTSA_OK;
+    return ftsa_camp_close_file(camp->cfg.out, name, f, err);
 }
 
 static double finite_or(double v, double alt)
@@ -135,9 +128,25 @@ static void plot_tolerance(FILE *g, const ftsa_camp_t *camp, uint32_t rows)
                "unset logscale y\nset format y '%%g'\nset xtics norotate\nunset style data\n");
 }
 
-/* Run gnuplot on script in dir; returns 1 if it ran and succeeded, 0 if gnuplot
- * is missing, -1 if it failed. */
-static int run_gnuplot(const char *dir, const char *script)
+ftsa_status_t ftsa_camp_create_file(const char *dir, const char *name, FILE **f, ftsa_err_t *err)
+{
+    char path[FTSA_CAMP_PATH_LEN + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    *f = fopen(path, "w");
+    if (!*f)
+        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_camp_close_file(const char *dir, const char *name, FILE *f, ftsa_err_t *err)
+{
+    int bad = ferror(f);
+    if (fclose(f) || bad)
+        return ftsa_fail(err, FTSA_E_IO, "%s/%s: write failed", dir, name);
+    return FTSA_OK;
+}
+
+int ftsa_camp_run_gnuplot(const char *dir, const char *script)
 {
     /* The child must not inherit unwritten stdio buffers (freopen would write them again). */
     fflush(NULL);
@@ -195,7 +204,7 @@ static ftsa_status_t write_plots(const ftsa_camp_t *camp, const ftsa_camp_summar
     st = close_out(camp, "plots.gp", g, err);
     if (st)
         return st;
-    int rc = run_gnuplot(camp->cfg.out, "plots.gp");
+    int rc = ftsa_camp_run_gnuplot(camp->cfg.out, "plots.gp");
     if (rc < 0)
         return ftsa_fail(err, FTSA_E_IO, "gnuplot failed on %s/plots.gp (see %s/plots.log)",
                          camp->cfg.out, camp->cfg.out);
@@ -203,7 +212,7 @@ static ftsa_status_t write_plots(const ftsa_camp_t *camp, const ftsa_camp_summar
     return FTSA_OK;
 }
 
-static void html_escape(FILE *f, const char *s)
+void ftsa_camp_html_escape(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -215,11 +224,10 @@ static void html_escape(FILE *f, const char *s)
     }
 }
 
-/* Copy an SVG file into the page from its <svg element on. */
-static void embed_svg(FILE *f, const ftsa_camp_t *camp, const char *name)
+void ftsa_camp_embed_svg(FILE *f, const char *dir, const char *name)
 {
     char path[FTSA_CAMP_PATH_LEN + 64];
-    snprintf(path, sizeof path, "%s/%s", camp->cfg.out, name);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *in = fopen(path, "r");
     if (!in)
         return;
@@ -236,7 +244,7 @@ static void embed_svg(FILE *f, const ftsa_camp_t *camp, const char *name)
     fprintf(f, "<figcaption><a href=\"%s\">%s</a></figcaption></figure>\n", name, name);
 }
 
-static void html_num(FILE *f, double v, const char *fmt)
+void ftsa_camp_html_num(FILE *f, double v, const char *fmt)
 {
     if (isfinite(v))
         fprintf(f, fmt, v);
@@ -263,13 +271,13 @@ static void html_tolerance_table(FILE *f, const ftsa_camp_t *camp, const ftsa_ca
         fprintf(f, "<tr><td>%s</td><td>%" PRIu64 "</td>", cv->name, cv->sites);
         for (int l = 0; l < FTSA_CAMP_N_LOSSES; l++) {
             fprintf(f, "<td>");
-            html_num(f, s->curves[c].tolerance[l], "%.3g");
+            ftsa_camp_html_num(f, s->curves[c].tolerance[l], "%.3g");
             fprintf(f, "</td>");
         }
         fprintf(f, "<td>");
-        html_num(f, s->curves[c].auc_log, "%.4f");
+        ftsa_camp_html_num(f, s->curves[c].auc_log, "%.4f");
         fprintf(f, "</td><td>");
-        html_num(f, s->curves[c].auc_linear, "%.4f");
+        ftsa_camp_html_num(f, s->curves[c].auc_linear, "%.4f");
         fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n");
@@ -284,13 +292,13 @@ static ftsa_status_t write_html(const ftsa_camp_t *camp, const ftsa_camp_summary
         return st;
     const ftsa_camp_config_t *cfg = &camp->cfg;
     fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ftsa campaign: ");
-    html_escape(f, camp->net.name);
+    ftsa_camp_html_escape(f, camp->net.name);
     fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:auto}"
                "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
                "padding:2px 6px;text-align:right}figure{margin:1em 0}"
                "pre{background:#f4f4f4;padding:.5em}</style></head><body>\n");
     fprintf(f, "<h1>Fault campaign: ");
-    html_escape(f, camp->net.name);
+    ftsa_camp_html_escape(f, camp->net.name);
     fprintf(f, "</h1>\n<p>Back end <b>%s</b>, %u test images from #%u per trial, %" PRIu64
                " trials, seed %" PRIu64 ", config hash %016" PRIx64 ". Fault-free accuracy "
                "<b>%.2f%%</b>. Intervals are two-sided %g%% Student-t intervals of the mean; "
@@ -298,9 +306,9 @@ static ftsa_status_t write_html(const ftsa_camp_t *camp, const ftsa_camp_summary
             cfg->backend, cfg->images, cfg->first, camp->plan.n_trials, cfg->seed, camp->hash,
             s->base_acc, 100 * cfg->confidence);
     if (plotted) {
-        embed_svg(f, camp, "accuracy.svg");
-        embed_svg(f, camp, "layers.svg");
-        embed_svg(f, camp, "tolerance.svg");
+        ftsa_camp_embed_svg(f, camp->cfg.out, "accuracy.svg");
+        ftsa_camp_embed_svg(f, camp->cfg.out, "layers.svg");
+        ftsa_camp_embed_svg(f, camp->cfg.out, "tolerance.svg");
     } else {
         fprintf(f, "<p><b>No plots:</b> gnuplot was not found; run <code>gnuplot plots.gp</code> "
                    "in this directory to draw them.</p>\n");
@@ -322,7 +330,7 @@ static ftsa_status_t write_html(const ftsa_camp_t *camp, const ftsa_camp_summary
                             ps->acc.ci_hi, ps->acc.min, ps->acc.max, ps->mean_faults};
         for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
             fprintf(f, "<td>");
-            html_num(f, v[i], "%.2f");
+            ftsa_camp_html_num(f, v[i], "%.2f");
             fprintf(f, "</td>");
         }
         fprintf(f, "</tr>\n");
@@ -334,7 +342,7 @@ static ftsa_status_t write_html(const ftsa_camp_t *camp, const ftsa_camp_summary
     if (mem) {
         ftsa_camp_config_write(cfg, mem);
         fclose(mem);
-        html_escape(f, text);
+        ftsa_camp_html_escape(f, text);
         free(text);
     }
     fprintf(f, "</pre>\n<p>Files: <a href=\"trials.csv\">trials.csv</a>, "

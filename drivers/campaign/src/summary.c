@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ftsa/campaign.h"
+#include "report_util.h"
 
 const double ftsa_camp_losses[FTSA_CAMP_N_LOSSES] = {0.0, 1.0, 5.0, 10.0};
 
@@ -129,7 +130,7 @@ void ftsa_camp_summary_free(ftsa_camp_summary_t *s)
 }
 
 /* JSON number; NaN (undefined) is null. */
-static void jnum(FILE *f, double v)
+void ftsa_camp_json_num(FILE *f, double v)
 {
     if (isfinite(v))
         fprintf(f, "%.17g", v);
@@ -137,7 +138,7 @@ static void jnum(FILE *f, double v)
         fputs("null", f);
 }
 
-static void jstr(FILE *f, const char *s)
+void ftsa_camp_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
@@ -164,31 +165,31 @@ ftsa_status_t ftsa_camp_write_summary(const ftsa_camp_t *camp, const ftsa_camp_s
     const ftsa_camp_config_t *cfg = &camp->cfg;
     const ftsa_camp_plan_t *plan = &camp->plan;
     fprintf(f, "{\n  \"config_hash\": \"%016" PRIx64 "\",\n  \"model\": ", camp->hash);
-    jstr(f, cfg->model);
+    ftsa_camp_json_str(f, cfg->model);
     fprintf(f, ",\n  \"network\": ");
-    jstr(f, camp->net.name);
+    ftsa_camp_json_str(f, camp->net.name);
     fprintf(f, ",\n  \"backend\": ");
-    jstr(f, cfg->backend);
+    ftsa_camp_json_str(f, cfg->backend);
     fprintf(f,
             ",\n  \"seed\": %" PRIu64 ",\n  \"mode\": \"%s\",\n  \"test_images\": {\"first\": %u, "
             "\"count\": %u},\n  \"confidence\": ",
             cfg->seed, cfg->mode == FTSA_CAMP_MODE_BER ? "ber" : "count", cfg->first, cfg->images);
-    jnum(f, cfg->confidence);
+    ftsa_camp_json_num(f, cfg->confidence);
     fprintf(f, ",\n  \"margin\": ");
-    jnum(f, cfg->margin);
+    ftsa_camp_json_num(f, cfg->margin);
     fprintf(f, ",\n  \"trials\": %" PRIu64 ",\n  \"baseline_accuracy\": ", plan->n_trials);
-    jnum(f, s->base_acc);
+    ftsa_camp_json_num(f, s->base_acc);
     fprintf(f, ",\n  \"losses\": [");
     for (int l = 0; l < FTSA_CAMP_N_LOSSES; l++) {
         fprintf(f, "%s", l ? ", " : "");
-        jnum(f, ftsa_camp_losses[l]);
+        ftsa_camp_json_num(f, ftsa_camp_losses[l]);
     }
     fprintf(f, "],\n  \"curves\": [\n");
     for (uint32_t c = 0; c < plan->n_curves; c++) {
         const ftsa_camp_curve_t *cv = &plan->curves[c];
         const ftsa_camp_curve_stats_t *cs = &s->curves[c];
         fprintf(f, "    {\"name\": ");
-        jstr(f, cv->name);
+        ftsa_camp_json_str(f, cv->name);
         fprintf(f, ", \"scope\": \"%s\", \"kind\": \"%s\", \"tensor\": \"%s\", \"layer\": ",
                 scope_names[cv->scope], ftsa_fault_kind_name(cv->kind),
                 ftsa_tensor_name(cv->region.tensor));
@@ -198,40 +199,40 @@ ftsa_status_t ftsa_camp_write_summary(const ftsa_camp_t *camp, const ftsa_camp_s
             fprintf(f, "%u", cv->region.layer);
         fprintf(f, ", \"bit_mask\": %u, \"sites\": %" PRIu64 ",\n     \"auc_linear\": ",
                 cv->region.bit_mask, cv->sites);
-        jnum(f, cs->auc_linear);
+        ftsa_camp_json_num(f, cs->auc_linear);
         fprintf(f, ", \"auc_log\": ");
-        jnum(f, cs->auc_log);
+        ftsa_camp_json_num(f, cs->auc_log);
         fprintf(f, ", \"tolerance\": [");
         for (int l = 0; l < FTSA_CAMP_N_LOSSES; l++) {
             fprintf(f, "%s", l ? ", " : "");
-            jnum(f, cs->tolerance[l]);
+            ftsa_camp_json_num(f, cs->tolerance[l]);
         }
         fprintf(f, "],\n     \"points\": [\n");
         for (uint32_t i = 0; i < cfg->n_rates; i++) {
             uint32_t p = cv->first_point + i;
             const ftsa_camp_point_stats_t *ps = &s->points[p];
             fprintf(f, "       {\"point\": %u, \"rate\": ", p);
-            jnum(f, plan->points[p].rate);
+            ftsa_camp_json_num(f, plan->points[p].rate);
             fprintf(f, ", \"trials\": %u, \"mean\": ", ps->acc.n);
-            jnum(f, ps->acc.mean);
+            ftsa_camp_json_num(f, ps->acc.mean);
             fprintf(f, ", \"median\": ");
-            jnum(f, ps->acc.median);
+            ftsa_camp_json_num(f, ps->acc.median);
             fprintf(f, ", \"std\": ");
-            jnum(f, ps->acc.std);
+            ftsa_camp_json_num(f, ps->acc.std);
             fprintf(f, ", \"min\": ");
-            jnum(f, ps->acc.min);
+            ftsa_camp_json_num(f, ps->acc.min);
             fprintf(f, ", \"max\": ");
-            jnum(f, ps->acc.max);
+            ftsa_camp_json_num(f, ps->acc.max);
             fprintf(f, ", \"ci\": [");
-            jnum(f, ps->acc.ci_lo);
+            ftsa_camp_json_num(f, ps->acc.ci_lo);
             fprintf(f, ", ");
-            jnum(f, ps->acc.ci_hi);
+            ftsa_camp_json_num(f, ps->acc.ci_hi);
             fprintf(f, "], \"mean_faults\": ");
-            jnum(f, ps->mean_faults);
+            ftsa_camp_json_num(f, ps->mean_faults);
             fprintf(f, ", \"leveugle_trials\": ");
-            jnum(f, ps->leveugle_n);
+            ftsa_camp_json_num(f, ps->leveugle_n);
             fprintf(f, ", \"leveugle_margin\": ");
-            jnum(f, ps->margin);
+            ftsa_camp_json_num(f, ps->margin);
             fprintf(f, "}%s\n", i + 1 < cfg->n_rates ? "," : "");
         }
         fprintf(f, "     ]}%s\n", c + 1 < plan->n_curves ? "," : "");

@@ -44,6 +44,13 @@ static void adam_range(float *restrict w, const float *restrict g, float *restri
     }
 }
 
+void ftsa_adam_step(float *w, const float *g, float *m, float *v, size_t n, uint64_t step, double lr)
+{
+    float c1 = (float)(1.0 - pow(ADAM_BETA1, (double)step));
+    float c2 = (float)(1.0 - pow(ADAM_BETA2, (double)step));
+    adam_range(w, g, m, v, n, (float)lr, c1, c2, 0.0f);
+}
+
 void ftsa_opt_step(const ftsa_train_cfg_t *cfg, ftsa_tnet_t *net, float *m, float *v,
                    uint64_t step, double lr)
 {

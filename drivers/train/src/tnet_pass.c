@@ -205,8 +205,48 @@ static void avgpool_backward(const ftsa_tlayer_t *l, uint32_t n, float *dx)
                 dx[((size_t)s * pos + p) * c + ch] = l->dy[(size_t)s * c + ch] / (float)pos;
 }
 
+static float sigmoidf(float z)
+{
+    return z >= 0.0f ? 1.0f / (1.0f + expf(-z)) : expf(z) / (1.0f + expf(z));
+}
+
+/* FitAct (Mousavi et al.): f(x) = max(0, x) * sigmoid(k (bound - x)). */
+static void bounded_relu_forward(ftsa_tlayer_t *l, const float *restrict x, uint32_t n)
+{
+    size_t per = ftsa_shape_elems(l->out);
+    for (uint32_t s = 0; s < n; s++)
+        for (size_t i = 0; i < per; i++) {
+            float xi = x[s * per + i];
+            l->y[s * per + i] = xi > 0.0f ? xi * sigmoidf(l->bound_k * (l->bound[i] - xi)) : 0.0f;
+        }
+}
+
+/* df/dx = s - k x s (1 - s), df/dbound = k x s (1 - s), s the sigmoid, for x > 0. */
+static void bounded_relu_backward(const ftsa_tlayer_t *l, const float *restrict x, uint32_t n,
+                                  float *restrict dx)
+{
+    size_t per = ftsa_shape_elems(l->out);
+    for (uint32_t s = 0; s < n; s++)
+        for (size_t i = 0; i < per; i++) {
+            size_t j = s * per + i;
+            float xi = x[j], g = 0.0f;
+            if (xi > 0.0f) {
+                float sg = sigmoidf(l->bound_k * (l->bound[i] - xi));
+                float t = l->bound_k * xi * sg * (1.0f - sg);
+                g = l->dy[j] * (sg - t);
+                l->bound_grad[i] += l->dy[j] * t;
+            }
+            if (dx)
+                dx[j] = g;
+        }
+}
+
 static void relu_forward(ftsa_tlayer_t *l, const float *restrict x, uint32_t n)
 {
+    if (l->bound) {
+        bounded_relu_forward(l, x, n);
+        return;
+    }
     size_t m = (size_t)n * ftsa_shape_elems(l->out);
     float *restrict y = l->y;
     for (size_t i = 0; i < m; i++)
@@ -271,6 +311,12 @@ void ftsa_tnet_backward(ftsa_tnet_t *net, const float *x, uint32_t n, const floa
         switch (l->kind) {
         case FTSA_TL_CONV2D: conv_backward(net, l, n, dx); break;
         case FTSA_TL_FC: fc_backward(net, l, in, n, dx); break;
+        case FTSA_TL_RELU:
+            if (l->bound) {
+                bounded_relu_backward(l, in, n, dx);
+                break;
+            }
+            /* fall through */
         default:
             if (!dx)
                 break;

@@ -101,19 +101,24 @@ void ftsa_trainer_free(ftsa_trainer_t *t)
     memset(t, 0, sizeof *t);
 }
 
+void ftsa_train_order(uint32_t *order, uint32_t n, uint64_t seed, uint64_t stream)
+{
+    ftsa_rng_t rng;
+    ftsa_rng_seed_stream(&rng, seed, stream);
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = i;
+    for (uint32_t i = n; i > 1; i--) {
+        uint32_t j = (uint32_t)ftsa_rng_below(&rng, i);
+        uint32_t tmp = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = tmp;
+    }
+}
+
 /* Epoch e's order of the training images, from (seed, stream 1 + e) alone. */
 static void shuffle(ftsa_trainer_t *t, uint32_t epoch)
 {
-    ftsa_rng_t rng;
-    ftsa_rng_seed_stream(&rng, t->cfg.seed, 1u + (uint64_t)epoch);
-    for (uint32_t i = 0; i < t->n_train; i++)
-        t->order[i] = i;
-    for (uint32_t i = t->n_train; i > 1; i--) {
-        uint32_t j = (uint32_t)ftsa_rng_below(&rng, i);
-        uint32_t tmp = t->order[i - 1];
-        t->order[i - 1] = t->order[j];
-        t->order[j] = tmp;
-    }
+    ftsa_train_order(t->order, t->n_train, t->cfg.seed, 1u + (uint64_t)epoch);
 }
 
 static void load_batch(ftsa_trainer_t *t, uint32_t first, uint32_t n)

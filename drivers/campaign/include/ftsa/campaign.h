@@ -157,6 +157,14 @@ ftsa_status_t ftsa_camp_journal_append(const ftsa_camp_t *camp, int fd, const ft
 size_t ftsa_camp_row_format(const ftsa_camp_t *camp, const ftsa_camp_row_t *row, char *buf,
                             size_t size);
 
+/* Single-process run (runner.c): load the journal at path (resuming), run
+ * every missing trial in plan order appending it, then rewrite the journal
+ * sorted and return it complete in *j (free with ftsa_camp_journal_free).
+ * progress (may be NULL) is called after each trial with (done, to do). */
+typedef void (*ftsa_camp_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+ftsa_status_t ftsa_camp_run_all(ftsa_camp_t *camp, const char *path, ftsa_camp_progress_fn progress,
+                                void *ctx, ftsa_camp_journal_t *j, ftsa_err_t *err);
+
 /* Results of a finished campaign (summary.c). */
 #define FTSA_CAMP_N_LOSSES 4
 extern const double ftsa_camp_losses[FTSA_CAMP_N_LOSSES]; /* 0, 1, 5, 10 percentage points */
@@ -195,6 +203,24 @@ ftsa_status_t ftsa_camp_write_summary(const ftsa_camp_t *camp, const ftsa_camp_s
  * *plotted is 0 when gnuplot is unavailable (the report then says so). */
 ftsa_status_t ftsa_camp_write_report(const ftsa_camp_t *camp, const ftsa_camp_summary_t *s,
                                      int *plotted, ftsa_err_t *err);
+
+/* Comparison of campaigns that differ only in the model (compare.c): the same
+ * plan, seed and images, so every variant saw the same fault lists (checked:
+ * same plan shape, trial seeds and fault counts).  Each variant's first
+ * curve is compared. */
+typedef struct {
+    const char *name;                /* e.g. "unprotected", "ranger" */
+    const char *dir;                 /* its campaign's directory, relative to out */
+    const ftsa_camp_t *camp;
+    const ftsa_camp_summary_t *s;
+    const ftsa_camp_journal_t *j;    /* complete, sorted */
+    uint64_t thr_bytes;              /* threshold memory of its model */
+} ftsa_camp_variant_t;
+
+/* Write out/compare.json, compare.dat, compare.gp, compare.svg/png (through
+ * gnuplot; *plotted 0 without it) and out/report.html. */
+ftsa_status_t ftsa_camp_write_comparison(const char *out, const ftsa_camp_variant_t *v, uint32_t n,
+                                         int *plotted, ftsa_err_t *err);
 
 /* FNV-1a 64-bit hash, chained through h (start with FTSA_FNV_INIT). */
 #define FTSA_FNV_INIT 0xcbf29ce484222325ULL

@@ -44,6 +44,14 @@ typedef struct {
     float *cols;      /* conv: im2col rows, kept for the weight gradient */
     uint32_t *argmax; /* maxpool: input index of each output */
     uint8_t *pass;    /* fake-quant: 1 where the straight-through gradient passes */
+
+    /* ReLU only, FitAct's bounded ReLU when bound is set (not owned):
+     * y = max(0, x) * sigmoid(bound_k * (bound[i] - x)), one bound per output
+     * element; backward adds d loss / d bound into bound_grad (summed over
+     * the batch; the caller zeroes it). */
+    const float *bound;
+    float *bound_grad;
+    float bound_k;
 } ftsa_tlayer_t;
 
 typedef struct {

@@ -118,5 +118,12 @@ double ftsa_train_lr(const ftsa_train_cfg_t *cfg, uint32_t epoch, uint32_t b, ui
  * state (v unused by SGD); step: 1-based update count (Adam bias correction). */
 void ftsa_opt_step(const ftsa_train_cfg_t *cfg, ftsa_tnet_t *net, float *m, float *v,
                    uint64_t step, double lr);
+/* order[0..n) = a Fisher-Yates permutation of 0..n-1 from (seed, stream). */
+void ftsa_train_order(uint32_t *order, uint32_t n, uint64_t seed, uint64_t stream);
+
+/* One Adam update (beta1 0.9, beta2 0.999, no weight decay) of w[0..n) from
+ * g; m, v: its state; step: 1-based update count. */
+void ftsa_adam_step(float *w, const float *g, float *m, float *v, size_t n, uint64_t step,
+                    double lr);
 
 #endif
