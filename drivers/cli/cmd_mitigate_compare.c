@@ -171,6 +171,15 @@ static ftsa_status_t run_variant(const args_t *a, uint32_t k, ftsa_camp_t *camp,
     if (mkdir(cfg.out, 0755) && errno != EEXIST)
         return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", cfg.out, strerror(errno));
     char path[FTSA_CAMP_PATH_LEN + 32];
+    snprintf(path, sizeof path, "%s/campaign.cfg", cfg.out);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "# Resolved configuration of variant %s (ftsa compare-mitigations).\n",
+                a->v[k].name);
+        ftsa_camp_config_write(&cfg, f);
+    }
+    if (!f || fclose(f))
+        return ftsa_fail(err, FTSA_E_IO, "%s: cannot write", path);
     snprintf(path, sizeof path, "%s/trials.csv", cfg.out);
     if (a->fresh && remove(path) && errno != ENOENT)
         return ftsa_fail(err, FTSA_E_IO, "%s: cannot remove: %s", path, strerror(errno));

@@ -85,6 +85,8 @@ static ftsa_status_t write_plot(const char *out, const ftsa_camp_variant_t *v, u
                    "set key outside right\nset grid\n%s\nset format x '%s'\n",
                 cfg->mode == FTSA_CAMP_MODE_BER ? "bit error rate" : "faults per trial",
                 log_x ? "set logscale x" : "unset logscale x", log_x ? "10^{%L}" : "%g");
+        double lo = cfg->rates[0], hi = cfg->rates[cfg->n_rates - 1];
+        fprintf(g, "set xrange [%.9g:%.9g]\n", log_x ? lo / 1.5 : lo, log_x ? hi * 1.5 : hi);
         fprintf(g, "plot ");
         for (uint32_t k = 0; k < n; k++)
             fprintf(g,

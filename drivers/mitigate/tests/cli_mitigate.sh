@@ -6,6 +6,7 @@
 # resumes without rerunning anything, and refuses a variant of another shape.
 set -u
 ftsa=$1
+# shellcheck source=drivers/tests/cli_check.sh
 . "$(dirname "$0")/../../tests/cli_check.sh"
 m="$(dirname "$0")/../../../models"
 
@@ -62,4 +63,4 @@ cmp -s "$tmp/c/compare.json" "$tmp/first.json" || { echo "FAIL rerun changed the
 # shellcheck disable=SC2086
 check compare-shape 2 "did not run the same fault lists" -- "$ftsa" compare-mitigations \
     --variant lenet="$m/lenet5.ftsa" --variant mlp="$m/mlp.ftsa" $small --out "$tmp/d"
-exit $fail
+exit "$fail"
