@@ -19,8 +19,6 @@ int ftsa_cmd_train(int argc, char **argv);
 int ftsa_cmd_campaign(int argc, char **argv);
 int ftsa_cmd_mitigate(int argc, char **argv);
 int ftsa_cmd_compare_mitigations(int argc, char **argv);
-int ftsa_cmd_mitigate(int argc, char **argv);
-int ftsa_cmd_compare_mitigations(int argc, char **argv);
 int ftsa_cmd_trace(int argc, char **argv);
 
 /* Exit codes: 0 success, 1 run-time failure, 2 usage error. */

@@ -14,9 +14,6 @@ static const ftsa_cmd_t commands[] = {
     {"mitigate", "bound activations: Ranger, FT-ClipAct search, FitAct post-training", ftsa_cmd_mitigate},
     {"compare-mitigations", "the same fault campaign on several models, one report",
      ftsa_cmd_compare_mitigations},
-    {"mitigate", "bound activations: Ranger, FT-ClipAct search, FitAct post-training", ftsa_cmd_mitigate},
-    {"compare-mitigations", "the same fault campaign on several models, one report",
-     ftsa_cmd_compare_mitigations},
     {"trace", "compare or print SRAM access traces (ftsa trace diff A B, ftsa trace show F)", ftsa_cmd_trace},
 };
 
