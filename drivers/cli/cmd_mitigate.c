@@ -27,6 +27,9 @@ static void usage(FILE *out)
             "  --out FILE        protected model to write\n"
             "  --data DIR        Fashion-MNIST directory\n"
             "  --seed N          seed of the fault draws / of the FitAct shuffle (default 1)\n"
+            "  --images N        validation images: the search's, and the fault-free accuracy\n"
+            "                    printed at the end (default 1000)\n"
+            "  --first N         first validation image of the training set (default %u)\n"
             "  --quiet           no progress output\n\n"
             "clipact (the sweep keys read like ftsa campaign's):\n"
             "  --iters N         N: iterations per layer (default 5)\n"
@@ -36,8 +39,6 @@ static void usage(FILE *out)
             "                    validation accuracy (default 1)\n"
             "  --ber LIST        BERs of the sweep (default logspace(1e-4, 1e-1, 4))\n"
             "  --trials N        trials per BER (default 3)\n"
-            "  --images N        validation images (default 1000)\n"
-            "  --first N         first validation image of the training set (default %u)\n"
             "  --faults KIND     flip, sa0 or sa1 (default flip)\n"
             "  --tensors T       weights, bias or act, of all layers (default weights)\n"
             "  --bits B          all, msb or a list (default all)\n"
@@ -256,7 +257,6 @@ int ftsa_cmd_mitigate(int argc, char **argv)
     if (!st)
         st = ftsa_net_validate(&net, &err);
     double acc = 0.0;
-    o.ca.sweep.first = FTSA_PROFILE_FIRST, o.ca.sweep.images = FTSA_PROFILE_COUNT;
     if (!st)
         st = ftsa_mit_sweep_base(&o.ca.sweep, &net, &acc, &err);
     if (!st)
@@ -268,8 +268,8 @@ int ftsa_cmd_mitigate(int argc, char **argv)
         printf("%s: %s -> %s in %.1f s; %llu threshold bytes; fault-free accuracy %.2f%% on "
                "training images %u..%u (held out)\n",
                o.method, o.model, o.out, ftsa_cli_now() - t0,
-               (unsigned long long)ftsa_mit_thr_bytes(&net), acc, FTSA_PROFILE_FIRST,
-               FTSA_PROFILE_FIRST + FTSA_PROFILE_COUNT - 1);
+               (unsigned long long)ftsa_mit_thr_bytes(&net), acc, o.ca.sweep.first,
+               o.ca.sweep.first + o.ca.sweep.images - 1);
         print_thresholds(&net);
         rc = FTSA_EXIT_OK;
     }

@@ -20,16 +20,19 @@ check bad-space 2 "--space: 'disk'" -- "$ftsa" mitigate clipact --space disk --o
 check sram-space 1 "SRAM-space sweeps" -- "$ftsa" mitigate clipact --space sram --out "$tmp/x"
 check bad-model 1 "nope.ftsa" -- "$ftsa" mitigate ranger --model "$tmp/nope.ftsa" --out "$tmp/x"
 
-check ranger 0 "4 threshold bytes" -- "$ftsa" mitigate ranger --out "$tmp/ranger.ftsa"
+# A model profiled on a few images, so that each command below need not profile 5000.
+check profile 0 "" -- "$ftsa" profile --images 300 --out "$tmp/p.ftsa"
+check ranger 0 "4 threshold bytes" -- "$ftsa" mitigate ranger --out "$tmp/ranger.ftsa" \
+    --model "$tmp/p.ftsa" --images 200
 check ranger-eval 0 "accuracy 90.40%" -- "$ftsa" eval --model "$tmp/ranger.ftsa"
 
-ca="--iters 2 --images 40 --trials 1 --ber 1e-3,3e-2 --quiet"
+ca="--model $tmp/p.ftsa --iters 2 --images 40 --trials 1 --ber 1e-3,3e-2 --quiet"
 # shellcheck disable=SC2086 # $ca is a list of options
 for i in 1 2; do
     check "clipact-$i" 0 "clip, layer thresholds" -- "$ftsa" mitigate clipact $ca --out "$tmp/ca$i.ftsa"
 done
 cmp -s "$tmp/ca1.ftsa" "$tmp/ca2.ftsa" || { echo "FAIL clipact not deterministic"; fail=1; }
-fa="--epochs 1 --train-images 300 --quiet"
+fa="--model $tmp/p.ftsa --epochs 1 --train-images 300 --images 200 --quiet"
 # shellcheck disable=SC2086
 for i in 1 2; do
     check "fitact-$i" 0 "neuron thresholds (4704)" -- "$ftsa" mitigate fitact $fa --out "$tmp/fa$i.ftsa"

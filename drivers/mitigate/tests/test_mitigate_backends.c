@@ -3,7 +3,8 @@
  * trial's correct count must equal the C model's.  The trials run through the
  * campaign library (ftsa_camp_open / ftsa_camp_run_trial), so both back ends
  * see the same fault lists.  Exit 77 (skipped) when no other back end is built
- * or when one refuses tensor-space faults (it says which). */
+ * or when one refuses tensor-space faults (it says which; the variants are then
+ * still compared fault-free, and a mismatch there fails). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static ftsa_status_t run(const char *model, const char *backend, ftsa_camp_row_t
     snprintf(cfg.model, sizeof cfg.model, "%s", model);
     snprintf(cfg.backend, sizeof cfg.backend, "%s", backend);
     ftsa_status_t st = ftsa_camp_config_set(&cfg, "ber", "1e-3, 1e-2", "test", err);
-    cfg.trials = 2, cfg.images = 8, cfg.per_layer = 0;
+    cfg.trials = 2, cfg.images = 16, cfg.per_layer = 0;
     ftsa_camp_t camp;
     if (!st)
         st = ftsa_camp_open(&cfg, &camp, err);
@@ -87,7 +88,7 @@ int main(void)
     for (const ftsa_backend_ops_t *const *b = ftsa_backends(); *b && !fail; b++) {
         if (!strcmp((*b)->name, "cmodel"))
             continue;
-        for (int k = 0; k < N_VARIANTS && !fail && !refused; k++) {
+        for (int k = 0; k < N_VARIANTS && !fail; k++) {
             char path[128];
             snprintf(path, sizeof path, "%s/%s.ftsa", dir, names[k]);
             ftsa_camp_row_t ref[MAX_ROWS], got[MAX_ROWS];
@@ -98,11 +99,18 @@ int main(void)
                 fail = 1;
                 break;
             }
+            base_got = UINT32_MAX;
             ftsa_status_t st = run(path, (*b)->name, got, &ng, &base_got, &err);
-            if (st == FTSA_E_UNSUPPORTED) {
-                fprintf(stderr, "SKIP: back end %s refuses the sample: %s\n", (*b)->name, err.msg);
+            if (st == FTSA_E_UNSUPPORTED && base_got != UINT32_MAX) {
+                /* The thresholds still get checked fault-free. */
+                printf("%-12s %-8s fault-free: correct %u/16 (cmodel %u)%s\n", names[k],
+                       (*b)->name, base_got, base_ref, base_got == base_ref ? "" : "  MISMATCH");
+                fail |= base_got != base_ref;
+                if (!refused)
+                    fprintf(stderr, "SKIP: back end %s refuses the sample's faults: %s\n",
+                            (*b)->name, err.msg);
                 refused = 1;
-                break;
+                continue;
             }
             if (st) {
                 fprintf(stderr, "%s on %s: %s\n", names[k], (*b)->name, err.msg);
@@ -132,9 +140,11 @@ int main(void)
         fprintf(stderr, "FAIL: per-trial results differ from the C model\n");
         return 1;
     }
+    if (refused)
+        return 77;
     if (!compared) {
-        fprintf(stderr, "SKIP: no back end besides cmodel injects faults in this build\n");
+        fprintf(stderr, "SKIP: no back end besides cmodel in this build\n");
         return 77;
     }
-    return refused ? 77 : 0;
+    return 0;
 }
