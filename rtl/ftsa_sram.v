@@ -6,10 +6,15 @@
 // read -- stuck-at-0, stuck-at-1, then permanent flip -- and a transient upset
 // that XORs a stored word in the cycle flt_we_i is high (a write to the same
 // word in that cycle wins, as a later write clears an upset).
+//
+// Simulation with `define FTSA_DPI (the Verilated C ABI, sim/): every access is
+// reported to the simulator (access traces), and each read takes from it the
+// bits a read-disturb fault flips in this read.
 module ftsa_sram #(
   parameter integer Depth = 1024,
   parameter integer Width = 32,
-  parameter integer AddrW = $clog2(Depth)
+  parameter integer AddrW = $clog2(Depth),
+  parameter integer MemId = 0 // FTSA_MEM_* id, for the simulator only
 ) (
   input  wire             clk_i,
   input  wire             re_i,
@@ -58,8 +63,23 @@ module ftsa_sram #(
   assign read_word = mem_q[raddr_i];
 `endif
 
+`ifdef FTSA_DPI
+  import "DPI-C" function void ftsa_dpi_sram(input int mem, input int we, input int addr,
+                                             output bit [1023:0] flip);
+  bit [1023:0] dpi_flip, dpi_none;
+  wire [31:0] dpi_raddr = {{(32-AddrW){1'b0}}, raddr_i};
+  wire [31:0] dpi_waddr = {{(32-AddrW){1'b0}}, waddr_i};
+`endif
+
   always @(posedge clk_i) begin
+`ifdef FTSA_DPI
+    dpi_flip = {1024{1'b0}};
+    if (re_i) ftsa_dpi_sram(MemId, 0, dpi_raddr, dpi_flip);
+    if (we_i) ftsa_dpi_sram(MemId, 1, dpi_waddr, dpi_none);
+    if (re_i) rdata_q <= read_word ^ dpi_flip[Width-1:0];
+`else
     if (re_i) rdata_q <= read_word;
+`endif
 `ifdef FTSA_FAULTS
     if (flt_we_i && flt_kind_i == 2'd3) mem_q[flt_addr_i] <= mem_q[flt_addr_i] ^ flt_data_i;
 `endif

@@ -235,7 +235,7 @@ module ftsa_top #(
   `define FTSA_FLT(id, w, data)
 `endif
 
-  ftsa_sram #(.Depth(WgtDepth), .Width(N*8)) u_wgt (
+  ftsa_sram #(.Depth(WgtDepth), .Width(N*8), .MemId({29'd0, `FTSA_MEM_WGT})) u_wgt (
     .clk_i   (clk_i),
     .re_i    (wgt_re_c || (dma_re && dma_on_wgt)),
     .raddr_i (wgt_re_c ? wgt_raddr_c[WgtAW-1:0] : dma_raddr[WgtAW-1:0]),
@@ -269,7 +269,8 @@ module ftsa_top #(
       wire [15:0] raddr = re_feed ? feed_act_raddr : re_pool ? pool_raddr : dma_raddr;
       wire [15:0] waddr = we_post ? post_addr : we_pool ? pool_waddr : dma_waddr;
       wire [N*8-1:0] wdata = we_post ? post_data : we_pool ? pool_wdata : dma_wdata[N*8-1:0];
-      ftsa_sram #(.Depth(ActDepth), .Width(N*8)) u_act (
+      ftsa_sram #(.Depth(ActDepth), .Width(N*8),
+                  .MemId({29'd0, b == 0 ? `FTSA_MEM_ACT0 : `FTSA_MEM_ACT1})) u_act (
         .clk_i   (clk_i),
         .re_i    (re_feed || re_pool || re_dma),
         .raddr_i (raddr[ActAW-1:0]),
@@ -285,7 +286,7 @@ module ftsa_top #(
   wire            acc_re, acc_we;
   wire [15:0]     acc_raddr, acc_waddr;
   wire [N*32-1:0] acc_wdata;
-  ftsa_sram #(.Depth(AccDepth), .Width(N*32)) u_acc (
+  ftsa_sram #(.Depth(AccDepth), .Width(N*32), .MemId({29'd0, `FTSA_MEM_ACC})) u_acc (
     .clk_i   (clk_i),
     .re_i    (acc_re || (dma_re && dma_on_acc)),
     .raddr_i (acc_re ? acc_raddr[AccAW-1:0] : dma_raddr[AccAW-1:0]),
@@ -296,7 +297,7 @@ module ftsa_top #(
     `FTSA_FLT(`FTSA_MEM_ACC, AccAW, flt_data_i)
   );
 
-  ftsa_sram #(.Depth(ParDepth), .Width(96)) u_par (
+  ftsa_sram #(.Depth(ParDepth), .Width(96), .MemId({29'd0, `FTSA_MEM_PAR})) u_par (
     .clk_i   (clk_i),
     .re_i    (par_re_c || (dma_re && dma_on_par)),
     .raddr_i (par_re_c ? par_raddr_c[ParAW-1:0] : dma_raddr[ParAW-1:0]),
@@ -309,7 +310,7 @@ module ftsa_top #(
 
   wire        thr_re_acc;
   wire [15:0] thr_raddr_acc;
-  ftsa_sram #(.Depth(ThrDepth), .Width(N*8)) u_thr (
+  ftsa_sram #(.Depth(ThrDepth), .Width(N*8), .MemId({29'd0, `FTSA_MEM_THR})) u_thr (
     .clk_i   (clk_i),
     .re_i    (thr_re_c || thr_re_acc || (dma_re && dma_on_thr)),
     .raddr_i (thr_re_c ? thr_raddr_c[ThrAW-1:0] : thr_re_acc ? thr_raddr_acc[ThrAW-1:0]

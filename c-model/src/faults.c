@@ -568,3 +568,12 @@ ftsa_status_t ftsa_faults_act_masks(const ftsa_fault_list_t *list, uint32_t laye
     *n = out;
     return FTSA_OK;
 }
+
+int ftsa_fault_rd_draw(uint64_t seed, uint32_t mem, uint32_t addr, uint32_t bit, uint64_t cycle,
+                       double p)
+{
+    ftsa_rng_t cell, draw;
+    ftsa_rng_seed_stream(&cell, seed, (uint64_t)mem << 48 | (uint64_t)addr << 16 | bit);
+    ftsa_rng_seed_stream(&draw, ftsa_rng_u64(&cell), cycle);
+    return ftsa_rng_uniform(&draw) < p;
+}

@@ -1,21 +1,128 @@
-/* The C-model back end: the reference model behind the driver API, with
- * tensor-space fault injection (faulty parameters, faulty stored outputs). */
+/* The C-model back end.  Two paths, the same results:
+ *  - untimed (no fault, or tensor-space faults): the reference model computes
+ *    each layer in bulk (ref.h) with faulty parameters and stored outputs;
+ *  - timed (SRAM-space faults): the cycle-accurate model (hwmodel.h) runs the
+ *    compiled command stream as the RTL does, so stuck-at cells, upsets at a
+ *    cycle and read disturb act exactly where and when they do in the RTL.
+ * Per-layer cycles come from the cycle-accurate model on either path. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "backends.h"
+#include "ftsa/hwmodel.h"
 #include "ftsa/ref.h"
+#include "sram_faults.h"
 
 struct ftsa_backend {
     const ftsa_net_t *pristine;
     ftsa_net_t faulty; /* pristine with parameter faults applied (when faults are set) */
     int has_faulty;
     ftsa_ref_t ref;
+    /* the cycle-accurate path; hwm is NULL when the net does not compile */
+    ftsa_err_t hw_err; /* why not */
+    ftsa_program_t prog;
+    ftsa_hwm_t *hwm;
+    uint8_t *host;
+    int8_t **out;
+    ftsa_layer_stats_t *stats;
+    ftsa_port_fault_t *pf; /* the SRAM-space faults in force */
+    uint32_t n_pf;
+    uint64_t seed;
+    int timed, upsets;
 };
+
+static void hw_free(ftsa_backend_t *be)
+{
+    if (be->out)
+        for (uint32_t i = 0; i < be->pristine->n_layers; i++)
+            free(be->out[i]);
+    free(be->out);
+    free(be->stats);
+    free(be->host);
+    free(be->pf);
+    ftsa_hwm_destroy(be->hwm);
+    ftsa_program_free(&be->prog);
+    be->out = NULL, be->stats = NULL, be->host = NULL, be->pf = NULL, be->hwm = NULL;
+}
+
+/* Install the SRAM-space faults in force on the model (after clearing it). */
+static ftsa_status_t hw_install(ftsa_backend_t *be, ftsa_err_t *err)
+{
+    ftsa_hwm_clear_faults(be->hwm);
+    for (uint32_t i = 0; i < be->n_pf; i++) {
+        const ftsa_port_fault_t *f = &be->pf[i];
+        ftsa_status_t st;
+        if (f->kind == FTSA_FAULT_SEU)
+            st = ftsa_hwm_fault_upset(be->hwm, f->mem, f->cycle, f->addr, f->mask, err);
+        else if (f->kind == FTSA_FAULT_READ_DISTURB)
+            st = ftsa_hwm_fault_rd(be->hwm, f->mem, f->addr, f->bit, f->prob, be->seed, err);
+        else
+            st = ftsa_hwm_fault_mask(be->hwm, f->mem, (ftsa_hwm_mask_t)f->kind, f->addr, f->mask,
+                                     err);
+        if (st)
+            return st;
+    }
+    return FTSA_OK;
+}
+
+/* Reload what the setup stream makes resident (weights, parameters,
+ * thresholds), fault-free, then install the faults in force: every inference
+ * under upsets starts from the same SRAM contents. */
+static ftsa_status_t hw_setup(ftsa_backend_t *be, ftsa_err_t *err)
+{
+    ftsa_hwm_clear_faults(be->hwm);
+    ftsa_status_t st = ftsa_hwm_run(be->hwm, be->host, be->prog.image_bytes, be->prog.setup_addr, err);
+    return st ? st : hw_install(be, err);
+}
+
+static ftsa_status_t hw_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_t *err)
+{
+    ftsa_status_t st;
+    if (be->upsets && (st = hw_setup(be, err)))
+        return st;
+    ftsa_program_pack_input(&be->prog, input, be->host);
+    if ((st = ftsa_hwm_run(be->hwm, be->host, be->prog.image_bytes, be->prog.infer_addr, err)))
+        return st;
+    ftsa_hw_read_outputs(&be->prog, be->pristine, be->host, be->out, be->stats);
+    return FTSA_OK;
+}
+
+/* Compile for the array, make weights resident, and time one inference
+ * (cycles do not depend on the data).  A net the hardware cannot run keeps
+ * the untimed path only; hw_err says why. */
+static ftsa_status_t hw_open(ftsa_backend_t *be, uint32_t array_n, ftsa_err_t *err)
+{
+    const ftsa_net_t *net = be->pristine;
+    ftsa_hw_cfg_t hw;
+    ftsa_hwm_default_cfg(array_n, &hw);
+    ftsa_status_t st = ftsa_compile(net, &hw, &be->prog, &be->hw_err);
+    if (st == FTSA_E_UNSUPPORTED)
+        return FTSA_OK;
+    if (st)
+        return ftsa_fail(err, st, "%s", be->hw_err.msg);
+    if ((st = ftsa_hwm_create(&hw, &be->hwm, err)))
+        return st;
+    be->host = malloc(be->prog.image_bytes);
+    be->out = calloc(net->n_layers, sizeof *be->out);
+    be->stats = calloc(net->n_layers, sizeof *be->stats);
+    if (!be->host || !be->out || !be->stats)
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < net->n_layers; i++)
+        if (!(be->out[i] = malloc(ftsa_shape_elems(net->layers[i].out))))
+            return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    memcpy(be->host, be->prog.image, be->prog.image_bytes);
+    int8_t *zero = calloc(1, ftsa_shape_elems(net->input));
+    if (!zero)
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    if (!(st = hw_setup(be, err)))
+        st = hw_infer(be, zero, err);
+    free(zero);
+    return st;
+}
 
 static ftsa_status_t cm_open(ftsa_backend_t **be, const ftsa_net_t *net, const ftsa_dev_opts_t *opts,
                              ftsa_err_t *err)
 {
-    (void)opts;
     ftsa_backend_t *b = calloc(1, sizeof *b);
     if (!b)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
@@ -25,20 +132,63 @@ static ftsa_status_t cm_open(ftsa_backend_t **be, const ftsa_net_t *net, const f
         free(b);
         return st;
     }
+    if ((st = hw_open(b, opts->array_n ? opts->array_n : 8, err))) {
+        hw_free(b);
+        ftsa_ref_free(&b->ref);
+        free(b);
+        return st;
+    }
     *be = b;
     return FTSA_OK;
 }
 
 static ftsa_status_t cm_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_t *err)
 {
-    (void)err;
+    if (be->timed)
+        return hw_infer(be, input, err);
     ftsa_ref_run(&be->ref, input);
     return FTSA_OK;
 }
 
 static const int8_t *cm_layer_output(const ftsa_backend_t *be, uint32_t layer)
 {
-    return ftsa_ref_output(&be->ref, layer);
+    return be->timed ? be->out[layer] : ftsa_ref_output(&be->ref, layer);
+}
+
+static void cm_layer_stats(const ftsa_backend_t *be, uint32_t layer, ftsa_layer_stats_t *stats)
+{
+    if (be->stats)
+        *stats = be->stats[layer];
+    else
+        *stats = (ftsa_layer_stats_t){0, ftsa_layer_macs(&be->pristine->layers[layer])};
+}
+
+/* SRAM-space faults: the timed path.  A list mixes no tensor-space faults in. */
+static ftsa_status_t set_sram_faults(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
+                                     ftsa_err_t *err)
+{
+    if (!be->hwm)
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "SRAM-space faults need the network on the accelerator: %s",
+                         be->hw_err.msg);
+    for (uint32_t i = 0; i < faults->n; i++)
+        if (faults->v[i].space != FTSA_SPACE_SRAM)
+            return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                             "fault %u: a list mixes SRAM-space and tensor-space faults; "
+                             "inject them in separate runs",
+                             faults->v[i].line ? faults->v[i].line : i);
+    ftsa_port_fault_t *pf;
+    uint32_t n;
+    ftsa_status_t st = ftsa_port_faults(faults, &be->prog.hw, &pf, &n, err);
+    if (st)
+        return st;
+    free(be->pf);
+    be->pf = pf, be->n_pf = n, be->seed = faults->seed;
+    be->upsets = 0;
+    for (uint32_t i = 0; i < n; i++)
+        be->upsets |= pf[i].kind == FTSA_FAULT_SEU;
+    be->timed = 1;
+    return hw_setup(be, err);
 }
 
 static void drop_faults(ftsa_backend_t *be)
@@ -55,14 +205,22 @@ static void drop_faults(ftsa_backend_t *be)
 static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
                                    ftsa_err_t *err)
 {
+    be->timed = 0;
+    free(be->pf);
+    be->pf = NULL, be->n_pf = 0, be->upsets = 0;
     for (uint32_t i = 0; faults && i < faults->n; i++)
-        if (faults->v[i].space == FTSA_SPACE_SRAM)
-            return ftsa_fail(err, FTSA_E_UNSUPPORTED,
-                             "fault %u (%s %s): SRAM-space faults need the accelerator's memory "
-                             "map, which the C model does not have yet; use tensor space",
-                             faults->v[i].line ? faults->v[i].line : i,
-                             ftsa_fault_kind_name(faults->v[i].kind),
-                             ftsa_mem_name(faults->v[i].target));
+        if (faults->v[i].space == FTSA_SPACE_SRAM) {
+            drop_faults(be);
+            ftsa_status_t st = set_sram_faults(be, faults, err);
+            if (ftsa_ref_init(&be->ref, be->pristine, NULL) != FTSA_OK)
+                return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+            if (st) {
+                be->timed = 0;
+                free(be->pf);
+                be->pf = NULL, be->n_pf = 0, be->upsets = 0;
+            }
+            return st;
+        }
     drop_faults(be);
     const ftsa_net_t *net = be->pristine;
     ftsa_status_t st = FTSA_OK;
@@ -97,6 +255,7 @@ fail:
 static void cm_close(ftsa_backend_t *be)
 {
     drop_faults(be);
+    hw_free(be);
     free(be);
 }
 
@@ -106,7 +265,7 @@ const ftsa_backend_ops_t ftsa_backend_cmodel = {
     .open = cm_open,
     .infer = cm_infer,
     .layer_output = cm_layer_output,
-    .layer_stats = NULL,
+    .layer_stats = cm_layer_stats,
     .set_faults = cm_set_faults,
     .close = cm_close,
 };

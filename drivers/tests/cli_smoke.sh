@@ -32,6 +32,10 @@ printf 'flip L1.weights 0 0\nflip L1.weights 99999 0\n' >"$tmp/bad.txt"
 check run-bad-index 1 "bad.txt: line 2: L1.weights: index 99999 out of range" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/bad.txt" --images 10
 printf 'flip L1.weights 0 0\nstuck weight 1 1\n' >"$tmp/bad2.txt"
 check run-bad-line 1 "bad2.txt:2: unknown fault kind 'stuck'" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/bad2.txt"
-printf 'flip weight 0 0\n' >"$tmp/sram.txt"
-check run-sram-unsupported 1 "SRAM-space faults need" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/sram.txt" --images 10
+printf 'flip weight 0 0\nseu act 3 2 @100\n' >"$tmp/sram.txt"
+check run-sram 0 "accuracy" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/sram.txt" --images 10
+printf 'flip weight 99999 0\n' >"$tmp/sram-bad.txt"
+check run-sram-range 1 "word 99999 outside weight (16384 words)" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/sram-bad.txt" --images 10
+printf 'flip weight 0 0\nflip L1.weights 0 0\n' >"$tmp/mixed.txt"
+check run-mixed 1 "mixes SRAM-space and tensor-space faults" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/mixed.txt" --images 10
 exit $fail

@@ -8,7 +8,11 @@
 
 #include "Vftsa_top_n16.h"
 #include "Vftsa_top_n8.h"
+extern "C" { // C headers without their own guards
+#include "ftsa/faults.h"
+}
 #include "ftsa/hw_regs.h"
+#include "svdpi.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -18,6 +22,12 @@ struct Upset {
     uint64_t cycle;
     uint32_t mem, addr;
     std::vector<uint32_t> mask;
+};
+
+struct Disturb {
+    uint32_t mem, addr, bit;
+    double p;
+    uint64_t seed;
 };
 
 class Model {
@@ -117,7 +127,39 @@ struct ftsa_sim {
     uint64_t bad_access = 0;
     uint32_t bad_addr = 0;
     std::vector<Upset> upsets;
+    // Faults tied to runs: upsets at run cycles, read-disturb cells, and the
+    // words whose masks were set (so they can be cleared).
+    std::vector<Upset> run_upsets;
+    std::vector<Disturb> disturb;
+    std::vector<std::pair<uint32_t, uint32_t>> masked;
+    bool in_run = false;
+    uint64_t origin = 0, run_cycles = 0;
+    bool record = false;
+    std::vector<ftsa_access_t> accesses;
 };
+
+// The simulator being clocked, for the SRAMs' DPI calls.
+static thread_local ftsa_sim_t *g_clocked = nullptr;
+
+// Called by every SRAM access of an FTSA_DPI build (rtl/ftsa_sram.v): trace it
+// and return the bits read disturb flips in this read.
+extern "C" void ftsa_dpi_sram(int mem, int we, int addr, svBitVecVal *flip)
+{
+    for (int i = 0; i < 32; i++)
+        flip[i] = 0;
+    ftsa_sim_t *s = g_clocked;
+    if (!s || !s->in_run)
+        return;
+    uint64_t cycle = s->cycle - s->origin;
+    if (s->record)
+        s->accesses.push_back(ftsa_access_t{cycle, (uint8_t)mem, (uint8_t)we, (uint16_t)addr});
+    if (we)
+        return;
+    for (const Disturb &d : s->disturb)
+        if (d.mem == (uint32_t)mem && d.addr == (uint32_t)addr &&
+            ftsa_fault_rd_draw(d.seed, d.mem, d.addr, d.bit, cycle, d.p))
+            flip[d.bit / 32] ^= 1u << (d.bit % 32);
+}
 
 static uint32_t host_read(ftsa_sim_t *s, uint32_t addr)
 {
@@ -161,10 +203,16 @@ static void clock_cycle(ftsa_sim_t *s)
     for (const Upset &x : s->upsets)
         if (x.cycle == s->cycle)
             u = &x;
+    if (s->in_run)
+        for (const Upset &x : s->run_upsets)
+            if (x.cycle == s->cycle - s->origin)
+                u = &x;
     if (u)
         m.fault_drive(true, u->mem, FTSA_SIM_FAULT_UPSET, u->addr, u->mask.data(),
                       (uint32_t)u->mask.size());
+    g_clocked = s;
     m.eval_half(true);
+    g_clocked = nullptr;
     if (u)
         m.fault_drive(false, 0, 0, 0, nullptr, 0);
     s->cycle++;
@@ -251,12 +299,19 @@ ftsa_status_t ftsa_sim_run(ftsa_sim_t *sim, uint32_t cmdq_addr, uint64_t max_cyc
     ftsa_sim_csr_write(sim, FTSA_HW_CSR_CMDQ_ADDR, cmdq_addr);
     ftsa_sim_csr_write(sim, FTSA_HW_CSR_CTRL, 1u << FTSA_HW_CTRL_START);
     uint64_t start = sim->cycle;
+    sim->origin = start;
+    sim->in_run = true;
+    sim->accesses.clear();
     while (sim->model->busy()) {
-        if (sim->cycle - start >= max_cycles)
+        if (sim->cycle - start >= max_cycles) {
+            sim->in_run = false;
             return ftsa_fail(err, FTSA_E_BACKEND, "RTL still busy after %llu cycles",
                              (unsigned long long)max_cycles);
+        }
         clock_cycle(sim);
     }
+    sim->in_run = false;
+    sim->run_cycles = sim->cycle - start;
     uint32_t status = ftsa_sim_csr_read(sim, FTSA_HW_CSR_STATUS);
     if (status & (1u << FTSA_HW_STATUS_ERROR))
         return ftsa_fail(err, FTSA_E_BACKEND, "RTL stopped on unknown opcode 0x%02x",
@@ -321,6 +376,8 @@ ftsa_status_t ftsa_sim_fault_set(ftsa_sim_t *sim, uint32_t mem, ftsa_sim_fault_k
     if ((unsigned)kind > FTSA_SIM_FAULT_UPSET)
         return ftsa_fail(err, FTSA_E_INVALID, "unknown fault kind %d", (int)kind);
     uint32_t words = (ftsa_sim_mem_width(sim, mem) + 31) / 32;
+    if (kind != FTSA_SIM_FAULT_UPSET)
+        sim->masked.emplace_back(mem, addr);
     sim->model->fault_drive(true, mem, kind, addr, mask, words);
     clock_cycle(sim);
     sim->model->fault_drive(false, 0, 0, 0, nullptr, 0);
@@ -336,6 +393,72 @@ ftsa_status_t ftsa_sim_fault_upset_at(ftsa_sim_t *sim, uint32_t mem, uint64_t cy
     uint32_t words = (ftsa_sim_mem_width(sim, mem) + 31) / 32;
     sim->upsets.push_back(Upset{cycle, mem, addr, std::vector<uint32_t>(mask, mask + words)});
     return FTSA_OK;
+}
+
+ftsa_status_t ftsa_sim_fault_upset_run(ftsa_sim_t *sim, uint32_t mem, uint64_t cycle,
+                                       uint32_t addr, const uint32_t *mask, ftsa_err_t *err)
+{
+    ftsa_status_t st = check_fault(sim, mem, addr, err);
+    if (st)
+        return st;
+    uint32_t words = (ftsa_sim_mem_width(sim, mem) + 31) / 32;
+    for (Upset &u : sim->run_upsets) {
+        if (u.cycle != cycle)
+            continue;
+        if (u.mem != mem || u.addr != addr)
+            return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                             "two upsets in run cycle %llu (memory %u word %u, memory %u word %u): "
+                             "the RTL fault port takes one word per cycle",
+                             (unsigned long long)cycle, u.mem, u.addr, mem, addr);
+        for (uint32_t i = 0; i < words; i++)
+            u.mask[i] ^= mask[i];
+        return FTSA_OK;
+    }
+    sim->run_upsets.push_back(Upset{cycle, mem, addr, std::vector<uint32_t>(mask, mask + words)});
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_sim_fault_rd(ftsa_sim_t *sim, uint32_t mem, uint32_t addr, uint32_t bit,
+                                double p, uint64_t seed, ftsa_err_t *err)
+{
+    ftsa_status_t st = check_fault(sim, mem, addr, err);
+    if (st)
+        return st;
+    if (bit >= ftsa_sim_mem_width(sim, mem))
+        return ftsa_fail(err, FTSA_E_INVALID, "bit %u outside memory %u's %u-bit words", bit, mem,
+                         ftsa_sim_mem_width(sim, mem));
+    sim->disturb.push_back(Disturb{mem, addr, bit, p, seed});
+    return FTSA_OK;
+}
+
+void ftsa_sim_faults_clear(ftsa_sim_t *sim)
+{
+    static const uint32_t zero[32] = {0};
+    std::vector<std::pair<uint32_t, uint32_t>> words;
+    words.swap(sim->masked);
+    for (const auto &w : words)
+        for (uint32_t k = FTSA_SIM_FAULT_SA0; k <= FTSA_SIM_FAULT_FLIP; k++)
+            ftsa_sim_fault_set(sim, w.first, (ftsa_sim_fault_kind_t)k, w.second, zero, nullptr);
+    sim->masked.clear();
+    sim->run_upsets.clear();
+    sim->disturb.clear();
+}
+
+void ftsa_sim_record(ftsa_sim_t *sim, int on)
+{
+    sim->record = on != 0;
+    sim->accesses.clear();
+}
+
+const ftsa_access_t *ftsa_sim_accesses(const ftsa_sim_t *sim, size_t *n)
+{
+    *n = sim->accesses.size();
+    return sim->accesses.data();
+}
+
+uint64_t ftsa_sim_run_cycles(const ftsa_sim_t *sim)
+{
+    return sim->run_cycles;
 }
 
 } // extern "C"

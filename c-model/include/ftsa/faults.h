@@ -133,6 +133,13 @@ ftsa_status_t ftsa_faults_gen_count(const ftsa_net_t *net, const ftsa_tensor_reg
  * layer by the back end (ftsa_faults_act_masks). */
 void ftsa_faults_apply_params(const ftsa_fault_list_t *list, ftsa_net_t *net);
 
+/* Read disturb: 1 when the read of bit `bit` of word addr of memory mem in
+ * run cycle `cycle` returns the bit flipped, with probability p.  A pure
+ * function of its arguments (a counter-based draw from seed), so the RTL
+ * simulator and the C model flip exactly the same reads. */
+int ftsa_fault_rd_draw(uint64_t seed, uint32_t mem, uint32_t addr, uint32_t bit, uint64_t cycle,
+                       double p);
+
 /* Per-element masks for the output activations of layer: out = ((v & and) | or) ^ xor. */
 typedef struct {
     uint32_t index;

@@ -14,6 +14,7 @@ extern "C" { /* error.h is a C header without its own guard */
 #endif
 
 #include "ftsa/error.h"
+#include "ftsa/trace.h"
 
 typedef struct ftsa_sim ftsa_sim_t;
 
@@ -35,6 +36,14 @@ void ftsa_sim_step(ftsa_sim_t *sim, uint64_t cycles);
  * access out of range. */
 ftsa_status_t ftsa_sim_run(ftsa_sim_t *sim, uint32_t cmdq_addr, uint64_t max_cycles,
                            ftsa_err_t *err);
+/* Cycles of the last ftsa_sim_run, from the cycle after the START write
+ * (run cycle 0, the first command fetch) until the controller is idle. */
+uint64_t ftsa_sim_run_cycles(const ftsa_sim_t *sim);
+/* Record every SRAM access of the following runs (on != 0), or stop. */
+void ftsa_sim_record(ftsa_sim_t *sim, int on);
+/* Accesses of the last run, in simulation order (ftsa_trace_finish puts them
+ * in canonical order); valid until the next run. */
+const ftsa_access_t *ftsa_sim_accesses(const ftsa_sim_t *sim, size_t *n);
 /* Cycles since creation. */
 uint64_t ftsa_sim_cycle(const ftsa_sim_t *sim);
 
@@ -65,6 +74,19 @@ ftsa_status_t ftsa_sim_fault_set(ftsa_sim_t *sim, uint32_t mem, ftsa_sim_fault_k
  * at the clock edge that ends that cycle, before a write in the same cycle). */
 ftsa_status_t ftsa_sim_fault_upset_at(ftsa_sim_t *sim, uint32_t mem, uint64_t cycle,
                                       uint32_t addr, const uint32_t *mask, ftsa_err_t *err);
+
+/* Faults tied to runs, as the fault list gives them (docs/faults.md):
+ * an upset of word addr at the end of run cycle `cycle` of every following
+ * run (upsets of one cycle must hit one word: the port takes one per cycle);
+ * a read-disturb cell whose reads flip bit `bit` with probability p, drawn by
+ * ftsa_fault_rd_draw(seed, ...). */
+ftsa_status_t ftsa_sim_fault_upset_run(ftsa_sim_t *sim, uint32_t mem, uint64_t cycle,
+                                       uint32_t addr, const uint32_t *mask, ftsa_err_t *err);
+ftsa_status_t ftsa_sim_fault_rd(ftsa_sim_t *sim, uint32_t mem, uint32_t addr, uint32_t bit,
+                                double p, uint64_t seed, ftsa_err_t *err);
+/* Remove every mask set with ftsa_sim_fault_set (one clock cycle per mask)
+ * and every run upset and read-disturb cell. */
+void ftsa_sim_faults_clear(ftsa_sim_t *sim);
 
 #ifdef __cplusplus
 }
