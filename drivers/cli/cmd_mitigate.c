@@ -181,7 +181,6 @@ static int parse(int argc, char **argv, opts_t *o)
         return FTSA_EXIT_USAGE;
     }
     o->ca.sweep.space = space;
-    o->ca.quiet = o->quiet;
     return -1;
 }
 

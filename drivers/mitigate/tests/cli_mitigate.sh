@@ -3,7 +3,8 @@
 # errors exit 2, SRAM-space sweeps are refused (exit 1), Ranger keeps the
 # accuracy, a small FT-ClipAct search and FitAct run are byte-identical when
 # repeated (determinism for a seed), and a small comparison writes its report,
-# resumes without rerunning anything, and refuses a variant of another shape.
+# resumes without rerunning anything, and refuses a variant of another shape;
+# the protected models in models/ stay within 1 point of the unprotected one.
 set -u
 ftsa=$1
 # shellcheck source=drivers/tests/cli_check.sh
@@ -66,4 +67,15 @@ cmp -s "$tmp/c/compare.json" "$tmp/first.json" || { echo "FAIL rerun changed the
 # shellcheck disable=SC2086
 check compare-shape 2 "did not run the same fault lists" -- "$ftsa" compare-mitigations \
     --variant lenet="$m/lenet5.ftsa" --variant mlp="$m/mlp.ftsa" $small --out "$tmp/d"
+# The shipped protected models keep the fault-free test accuracy within 1 point (100 images).
+correct() { "$ftsa" eval --model "$1" | sed -n 's/^accuracy .*(\([0-9]*\)\/10000)$/\1/p'; }
+base=$(correct "$m/lenet5.ftsa")
+for v in ranger clipact fitact fitact_ch; do
+    c=$(correct "$m/lenet5_$v.ftsa")
+    if [ -z "$c" ] || [ -z "$base" ] || [ $((c - base)) -gt 100 ] || [ $((base - c)) -gt 100 ]; then
+        echo "FAIL lenet5_$v.ftsa: $c correct against $base unprotected"; fail=1
+    else
+        echo "ok   lenet5_$v.ftsa: $c/10000 correct (unprotected $base)"
+    fi
+done
 exit "$fail"

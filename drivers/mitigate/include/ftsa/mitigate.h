@@ -106,7 +106,6 @@ typedef struct {
     double delta;        /* stop when max - min AUC of the four points < delta (default 0.01) */
     double max_drop;     /* candidates losing more fault-free validation accuracy than
                             this (points) against the unprotected net are not chosen (default 1) */
-    int quiet;
 } ftsa_mit_clipact_opts_t;
 
 void ftsa_mit_clipact_defaults(ftsa_mit_clipact_opts_t *o);
