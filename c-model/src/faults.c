@@ -323,6 +323,127 @@ static uint32_t popcount32(uint32_t v)
     return n;
 }
 
+/* Position of the nth (from 0) set bit of mask; mask has more than nth bits. */
+static uint32_t nth_set_bit(uint32_t mask, uint32_t nth)
+{
+    for (; nth; nth--)
+        mask &= mask - 1;
+    return (uint32_t)__builtin_ctz(mask);
+}
+
+/* The sites (bits) of a region, numbered 0..n-1 in storage order; `at` turns
+ * a site number into the place of a fault (space, target, layer, index, bit).
+ * The draws below request sites in increasing order only, so a mapping may
+ * walk forward. */
+typedef struct site_map {
+    uint64_t n;
+    void (*at)(struct site_map *m, uint64_t site, ftsa_fault_t *f);
+} site_map_t;
+
+/* What every drawn fault carries besides its place: the kind, and a cycle
+ * drawn from its own stream (so the sites of a seed do not depend on the kind). */
+typedef struct {
+    const ftsa_fault_spec_t *spec;
+    ftsa_rng_t cycles;
+} fault_fill_t;
+
+static void fill_init(fault_fill_t *fill, const ftsa_fault_spec_t *spec, uint64_t seed)
+{
+    fill->spec = spec;
+    ftsa_rng_seed_stream(&fill->cycles, seed, 0x6379636c65ull);
+}
+
+static ftsa_status_t emit(site_map_t *m, uint64_t site, fault_fill_t *fill,
+                          ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    const ftsa_fault_spec_t *s = fill->spec;
+    ftsa_fault_t f;
+    memset(&f, 0, sizeof f);
+    m->at(m, site, &f);
+    f.kind = s->kind;
+    if (s->kind == FTSA_FAULT_SEU)
+        f.cycle = s->cycle_first + ftsa_rng_below(&fill->cycles, s->cycle_end - s->cycle_first);
+    if (s->kind == FTSA_FAULT_READ_DISTURB)
+        f.prob = s->prob;
+    return ftsa_faults_add(list, &f, err);
+}
+
+/* Every site fails independently with probability ber: a Bernoulli process
+ * walked with geometric gaps, so the cost follows the number of faults. */
+static ftsa_status_t draw_ber(site_map_t *m, const ftsa_fault_spec_t *spec, double ber,
+                              uint64_t seed, ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    if (!(ber >= 0.0 && ber <= 1.0))
+        return ftsa_fail(err, FTSA_E_INVALID, "bit error rate %g is not in [0, 1]", ber);
+    list->seed = seed;
+    if (ber == 0.0)
+        return FTSA_OK;
+    ftsa_rng_t rng;
+    ftsa_rng_seed_stream(&rng, seed, 0x626572ull);
+    fault_fill_t fill;
+    fill_init(&fill, spec, seed);
+    double log_q = log1p(-ber);
+    uint64_t n = m->n, site = 0;
+    for (;;) {
+        if (ber < 1.0) {
+            double u = 1.0 - ftsa_rng_uniform(&rng); /* (0, 1] */
+            double gap = floor(log(u) / log_q);
+            if (gap >= (double)(n - site))
+                break;
+            site += (uint64_t)gap;
+        }
+        if (site >= n)
+            break;
+        ftsa_status_t st = emit(m, site, &fill, list, err);
+        if (st)
+            return st;
+        site++;
+    }
+    return FTSA_OK;
+}
+
+/* Exactly count distinct sites, uniformly. */
+static ftsa_status_t draw_count(site_map_t *m, const ftsa_fault_spec_t *spec, uint64_t count,
+                                uint64_t seed, ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    uint64_t n = m->n;
+    if (count > n)
+        return ftsa_fail(err, FTSA_E_INVALID, "%llu faults requested, the region has %llu bits",
+                         (unsigned long long)count, (unsigned long long)n);
+    list->seed = seed;
+    ftsa_rng_t rng;
+    ftsa_rng_seed_stream(&rng, seed, 0x636f756e74ull);
+    fault_fill_t fill;
+    fill_init(&fill, spec, seed);
+    /* Selection sampling (Knuth's algorithm S): each site is taken with
+     * probability (still needed) / (still left), giving a uniform subset. */
+    uint64_t need = count;
+    for (uint64_t site = 0; site < n && need; site++) {
+        if (ftsa_rng_below(&rng, n - site) < need) {
+            ftsa_status_t st = emit(m, site, &fill, list, err);
+            if (st)
+                return st;
+            need--;
+        }
+    }
+    return FTSA_OK;
+}
+
+static ftsa_status_t check_spec(const ftsa_fault_spec_t *s, ftsa_err_t *err)
+{
+    if ((unsigned)s->kind >= FTSA_FAULT_KIND_COUNT)
+        return ftsa_fail(err, FTSA_E_INVALID, "unknown fault kind %d", (int)s->kind);
+    if (s->kind == FTSA_FAULT_SEU && !(s->cycle_first < s->cycle_end))
+        return ftsa_fail(err, FTSA_E_INVALID, "seu cycle range [%llu, %llu) is empty",
+                         (unsigned long long)s->cycle_first, (unsigned long long)s->cycle_end);
+    if (s->kind == FTSA_FAULT_READ_DISTURB && !(s->prob > 0.0 && s->prob <= 1.0))
+        return ftsa_fail(err, FTSA_E_INVALID, "read-disturb probability %g is not in (0, 1]",
+                         s->prob);
+    return FTSA_OK;
+}
+
+/* ---- tensor regions ---- */
+
 /* Allowed bits of tensor t under the region's mask. */
 static uint32_t region_mask(const ftsa_tensor_region_t *r)
 {
@@ -362,27 +483,18 @@ static ftsa_status_t check_region(const ftsa_net_t *net, const ftsa_tensor_regio
     return FTSA_OK;
 }
 
-/* Walks sites in order (layer, element, allowed bit), turning a site number
- * into a fault.  Sites must be requested in increasing order. */
+/* Sites in order (layer, element, allowed bit). */
 typedef struct {
+    site_map_t map;
     const ftsa_net_t *net;
     const ftsa_tensor_region_t *r;
     uint32_t mask, per_elem, layer;
     uint64_t base; /* first site of `layer` */
-} site_walk_t;
+} tensor_walk_t;
 
-static void walk_init(site_walk_t *w, const ftsa_net_t *net, const ftsa_tensor_region_t *r)
+static void tensor_site(site_map_t *m, uint64_t site, ftsa_fault_t *f)
 {
-    w->net = net;
-    w->r = r;
-    w->mask = region_mask(r);
-    w->per_elem = popcount32(w->mask);
-    w->layer = 0;
-    w->base = 0;
-}
-
-static void walk_site(site_walk_t *w, uint64_t site, ftsa_fault_kind_t kind, ftsa_fault_t *f)
-{
+    tensor_walk_t *w = (tensor_walk_t *)m;
     for (;;) {
         uint64_t n = layer_in_region(w->r, w->layer)
                          ? (uint64_t)ftsa_tensor_elems(&w->net->layers[w->layer], w->r->tensor) *
@@ -394,27 +506,33 @@ static void walk_site(site_walk_t *w, uint64_t site, ftsa_fault_kind_t kind, fts
         w->layer++;
     }
     uint64_t off = site - w->base;
-    uint32_t nth = (uint32_t)(off % w->per_elem), bit = 0;
-    for (uint32_t m = w->mask;; m &= m - 1) {
-        bit = (uint32_t)__builtin_ctz(m);
-        if (nth-- == 0)
-            break;
-    }
-    memset(f, 0, sizeof *f);
-    f->kind = kind;
     f->space = FTSA_SPACE_TENSOR;
     f->target = w->r->tensor;
     f->layer = w->layer;
     f->index = (uint32_t)(off / w->per_elem);
-    f->bit = bit;
+    f->bit = nth_set_bit(w->mask, (uint32_t)(off % w->per_elem));
 }
 
-static ftsa_status_t check_kind(ftsa_fault_kind_t kind, ftsa_err_t *err)
+/* Checks the tensor region and kind, and sets up its walk. */
+static ftsa_status_t tensor_walk_init(tensor_walk_t *w, const ftsa_net_t *net,
+                                      const ftsa_tensor_region_t *r, ftsa_fault_kind_t kind,
+                                      ftsa_err_t *err)
 {
     if (kind != FTSA_FAULT_SA0 && kind != FTSA_FAULT_SA1 && kind != FTSA_FAULT_FLIP)
         return ftsa_fail(err, FTSA_E_INVALID,
                          "drawn tensor faults must be permanent (sa0, sa1, flip), not %s",
                          ftsa_fault_kind_name(kind));
+    ftsa_status_t st = check_region(net, r, err);
+    if (st)
+        return st;
+    w->map.n = ftsa_region_bits(net, r);
+    w->map.at = tensor_site;
+    w->net = net;
+    w->r = r;
+    w->mask = region_mask(r);
+    w->per_elem = popcount32(w->mask);
+    w->layer = 0;
+    w->base = 0;
     return FTSA_OK;
 }
 
@@ -422,69 +540,110 @@ ftsa_status_t ftsa_faults_gen_ber(const ftsa_net_t *net, const ftsa_tensor_regio
                                   ftsa_fault_kind_t kind, double ber, uint64_t seed,
                                   ftsa_fault_list_t *list, ftsa_err_t *err)
 {
-    ftsa_status_t st;
-    if ((st = check_kind(kind, err)) || (st = check_region(net, region, err)))
-        return st;
-    if (!(ber >= 0.0 && ber <= 1.0))
-        return ftsa_fail(err, FTSA_E_INVALID, "bit error rate %g is not in [0, 1]", ber);
-    list->seed = seed;
-    if (ber == 0.0)
-        return FTSA_OK;
-    ftsa_rng_t rng;
-    ftsa_rng_seed_stream(&rng, seed, 0x626572ull);
-    uint64_t n = ftsa_region_bits(net, region);
-    site_walk_t w;
-    walk_init(&w, net, region);
-    double log_q = log1p(-ber); /* gaps between faulty bits are geometric */
-    uint64_t site = 0;
-    for (;;) {
-        if (ber < 1.0) {
-            double u = 1.0 - ftsa_rng_uniform(&rng); /* (0, 1] */
-            double gap = floor(log(u) / log_q);
-            if (gap >= (double)(n - site))
-                break;
-            site += (uint64_t)gap;
-        }
-        if (site >= n)
-            break;
-        ftsa_fault_t f;
-        walk_site(&w, site, kind, &f);
-        if ((st = ftsa_faults_add(list, &f, err)))
-            return st;
-        site++;
-    }
-    return FTSA_OK;
+    tensor_walk_t w;
+    ftsa_fault_spec_t spec = {.kind = kind};
+    ftsa_status_t st = tensor_walk_init(&w, net, region, kind, err);
+    return st ? st : draw_ber(&w.map, &spec, ber, seed, list, err);
 }
 
 ftsa_status_t ftsa_faults_gen_count(const ftsa_net_t *net, const ftsa_tensor_region_t *region,
                                     ftsa_fault_kind_t kind, uint64_t count, uint64_t seed,
                                     ftsa_fault_list_t *list, ftsa_err_t *err)
 {
-    ftsa_status_t st;
-    if ((st = check_kind(kind, err)) || (st = check_region(net, region, err)))
-        return st;
-    uint64_t n = ftsa_region_bits(net, region);
-    if (count > n)
-        return ftsa_fail(err, FTSA_E_INVALID, "%llu faults requested, the region has %llu bits",
-                         (unsigned long long)count, (unsigned long long)n);
-    list->seed = seed;
-    ftsa_rng_t rng;
-    ftsa_rng_seed_stream(&rng, seed, 0x636f756e74ull);
-    site_walk_t w;
-    walk_init(&w, net, region);
-    /* Selection sampling (Knuth's algorithm S): each site is taken with
-     * probability (still needed) / (still left), giving a uniform subset. */
-    uint64_t need = count;
-    for (uint64_t site = 0; site < n && need; site++) {
-        if (ftsa_rng_below(&rng, n - site) < need) {
-            ftsa_fault_t f;
-            walk_site(&w, site, kind, &f);
-            if ((st = ftsa_faults_add(list, &f, err)))
-                return st;
-            need--;
-        }
-    }
+    tensor_walk_t w;
+    ftsa_fault_spec_t spec = {.kind = kind};
+    ftsa_status_t st = tensor_walk_init(&w, net, region, kind, err);
+    return st ? st : draw_count(&w.map, &spec, count, seed, list, err);
+}
+
+/* ---- SRAM regions ---- */
+
+static uint32_t sram_mask(const ftsa_sram_region_t *r)
+{
+    uint32_t all = r->elem_bits >= 32 ? UINT32_MAX : (1u << r->elem_bits) - 1u;
+    return r->bit_mask ? r->bit_mask : all;
+}
+
+uint64_t ftsa_sram_region_bits(const ftsa_sram_region_t *r)
+{
+    if (!r->elem_bits || r->word_bits % r->elem_bits)
+        return 0;
+    return (uint64_t)r->count * (r->word_bits / r->elem_bits) * popcount32(sram_mask(r));
+}
+
+static ftsa_status_t check_sram_region(const ftsa_sram_region_t *r, ftsa_err_t *err)
+{
+    if ((unsigned)r->mem >= FTSA_MEM_COUNT)
+        return ftsa_fail(err, FTSA_E_INVALID, "unknown memory %d", (int)r->mem);
+    const char *name = ftsa_mem_name(r->mem);
+    if (r->word_bits == 0 || r->word_bits > FTSA_FAULT_MAX_WORD_BITS)
+        return ftsa_fail(err, FTSA_E_INVALID, "%s: word width %u bits is not in 1..%u", name,
+                         r->word_bits, FTSA_FAULT_MAX_WORD_BITS);
+    if (r->elem_bits == 0 || r->elem_bits > 32 || r->word_bits % r->elem_bits)
+        return ftsa_fail(err, FTSA_E_INVALID,
+                         "%s: element width %u bits does not divide the %u-bit word (1..32)", name,
+                         r->elem_bits, r->word_bits);
+    if (r->elem_bits < 32 && r->bit_mask >> r->elem_bits)
+        return ftsa_fail(err, FTSA_E_INVALID, "%s: bit mask 0x%x reaches past %u-bit elements",
+                         name, r->bit_mask, r->elem_bits);
+    if (r->count == 0)
+        return ftsa_fail(err, FTSA_E_INVALID, "%s: the word range is empty", name);
+    if ((uint64_t)r->first + r->count > (uint64_t)UINT32_MAX + 1)
+        return ftsa_fail(err, FTSA_E_INVALID, "%s: words %u..%llu exceed 32-bit addresses", name,
+                         r->first, (unsigned long long)r->first + r->count - 1);
     return FTSA_OK;
+}
+
+/* Sites in order (word, element, allowed bit). */
+typedef struct {
+    site_map_t map;
+    const ftsa_sram_region_t *r;
+    uint32_t mask, per_elem;
+    uint64_t per_word;
+} sram_walk_t;
+
+static void sram_site(site_map_t *m, uint64_t site, ftsa_fault_t *f)
+{
+    sram_walk_t *w = (sram_walk_t *)m;
+    uint64_t in_word = site % w->per_word;
+    uint32_t elem = (uint32_t)(in_word / w->per_elem);
+    f->space = FTSA_SPACE_SRAM;
+    f->target = w->r->mem;
+    f->index = w->r->first + (uint32_t)(site / w->per_word);
+    f->bit = elem * w->r->elem_bits + nth_set_bit(w->mask, (uint32_t)(in_word % w->per_elem));
+}
+
+static ftsa_status_t sram_walk_init(sram_walk_t *w, const ftsa_sram_region_t *r,
+                                    const ftsa_fault_spec_t *spec, ftsa_err_t *err)
+{
+    ftsa_status_t st = check_sram_region(r, err);
+    if (st || (st = check_spec(spec, err)))
+        return st;
+    w->map.n = ftsa_sram_region_bits(r);
+    w->map.at = sram_site;
+    w->r = r;
+    w->mask = sram_mask(r);
+    w->per_elem = popcount32(w->mask);
+    w->per_word = (uint64_t)(r->word_bits / r->elem_bits) * w->per_elem;
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_faults_gen_sram_ber(const ftsa_sram_region_t *region,
+                                       const ftsa_fault_spec_t *spec, double ber, uint64_t seed,
+                                       ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    sram_walk_t w;
+    ftsa_status_t st = sram_walk_init(&w, region, spec, err);
+    return st ? st : draw_ber(&w.map, spec, ber, seed, list, err);
+}
+
+ftsa_status_t ftsa_faults_gen_sram_count(const ftsa_sram_region_t *region,
+                                         const ftsa_fault_spec_t *spec, uint64_t count,
+                                         uint64_t seed, ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    sram_walk_t w;
+    ftsa_status_t st = sram_walk_init(&w, region, spec, err);
+    return st ? st : draw_count(&w.map, spec, count, seed, list, err);
 }
 
 /* ---- applying tensor faults ---------------------------------------------------- */

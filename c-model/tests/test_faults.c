@@ -288,6 +288,203 @@ START_TEST(draws_are_deterministic)
 }
 END_TEST
 
+/* The RTL build's geometry at N = 8 (docs/hardware.md), as a caller passes it. */
+static const ftsa_sram_region_t sram_regions[] = {
+    {FTSA_MEM_WEIGHT, 0, 16384, 64, 8, 0},
+    {FTSA_MEM_WEIGHT, 100, 900, 64, 8, 0x80},   /* msb of each byte lane */
+    {FTSA_MEM_ACT, 4090, 12, 64, 8, 0x0f},      /* across the two buffers */
+    {FTSA_MEM_ACC, 0, 1024, 256, 32, 0x80000000u},
+    {FTSA_MEM_PARAM, 7, 2041, 96, 32, 0},
+    {FTSA_MEM_THR, 4095, 1, 64, 8, 0x81},
+};
+#define N_SRAM_REGIONS (sizeof sram_regions / sizeof *sram_regions)
+
+/* Every fault of l lies in region r (words, allowed bits), in site order, and
+ * carries what spec asks. */
+static void check_in_sram_region(const ftsa_fault_list_t *l, const ftsa_sram_region_t *r,
+                                 const ftsa_fault_spec_t *spec)
+{
+    uint32_t mask = r->bit_mask ? r->bit_mask : (uint32_t)((1ull << r->elem_bits) - 1);
+    for (uint32_t i = 0; i < l->n; i++) {
+        const ftsa_fault_t *f = &l->v[i];
+        ck_assert_int_eq(f->space, FTSA_SPACE_SRAM);
+        ck_assert_uint_eq(f->target, r->mem);
+        ck_assert_uint_ge(f->index, r->first);
+        ck_assert_uint_lt((uint64_t)f->index - r->first, r->count);
+        ck_assert_uint_lt(f->bit, r->word_bits);
+        ck_assert_msg((mask >> (f->bit % r->elem_bits)) & 1, "bit %u outside mask 0x%x", f->bit,
+                      mask);
+        ck_assert_int_eq(f->kind, spec->kind);
+        if (spec->kind == FTSA_FAULT_SEU) {
+            ck_assert_uint_ge(f->cycle, spec->cycle_first);
+            ck_assert_uint_lt(f->cycle, spec->cycle_end);
+        }
+        if (spec->kind == FTSA_FAULT_READ_DISTURB)
+            ck_assert(f->prob == spec->prob);
+        if (i)
+            ck_assert(f->index > l->v[i - 1].index ||
+                      (f->index == l->v[i - 1].index && f->bit > l->v[i - 1].bit));
+    }
+}
+
+START_TEST(sram_ber_draws_match_the_rate)
+{
+    const double bers[] = {1e-5, 1e-4, 1e-3, 1e-2, 0.2};
+    const ftsa_fault_spec_t specs[] = {
+        {FTSA_FAULT_FLIP, 0, 0, 0.0},
+        {FTSA_FAULT_SEU, 1000, 30000, 0.0},
+        {FTSA_FAULT_READ_DISTURB, 0, 0, 0.01},
+    };
+    ftsa_err_t err;
+    for (size_t r = 0; r < N_SRAM_REGIONS; r++) {
+        uint64_t n = ftsa_sram_region_bits(&sram_regions[r]);
+        ck_assert_uint_gt(n, 0);
+        for (size_t b = 0; b < sizeof bers / sizeof *bers; b++)
+            for (uint64_t seed = 1; seed <= 3; seed++) {
+                const ftsa_fault_spec_t *spec = &specs[seed % 3];
+                ftsa_fault_list_t l;
+                ftsa_faults_init(&l);
+                ck_assert_int_eq(ftsa_faults_gen_sram_ber(&sram_regions[r], spec, bers[b], seed,
+                                                          &l, &err), FTSA_OK);
+                double mean = (double)n * bers[b], sd = sqrt(mean * (1.0 - bers[b]));
+                ck_assert_msg(fabs(l.n - mean) <= 5.0 * sd + 1.0,
+                              "region %zu ber %g: %u faults, expected %.1f +- %.1f", r, bers[b],
+                              l.n, mean, sd);
+                check_in_sram_region(&l, &sram_regions[r], spec);
+                ftsa_faults_free(&l);
+            }
+    }
+    /* Pooled over many seeds, the count is tight around n p, and the upset
+     * cycles cover their range evenly (mean within 4 standard errors). */
+    const ftsa_sram_region_t *w = &sram_regions[0];
+    const ftsa_fault_spec_t seu = {FTSA_FAULT_SEU, 1000, 30000, 0.0};
+    uint64_t n = ftsa_sram_region_bits(w), total = 0;
+    double cycle_sum = 0.0;
+    for (uint64_t seed = 100; seed < 200; seed++) {
+        ftsa_fault_list_t l;
+        ftsa_faults_init(&l);
+        ck_assert_int_eq(ftsa_faults_gen_sram_ber(w, &seu, 1e-4, seed, &l, &err), FTSA_OK);
+        total += l.n;
+        for (uint32_t i = 0; i < l.n; i++)
+            cycle_sum += (double)l.v[i].cycle;
+        ftsa_faults_free(&l);
+    }
+    double mean = (double)n * 1e-4 * 100, sd = sqrt(mean);
+    ck_assert_msg(fabs((double)total - mean) <= 4.0 * sd, "%llu vs %.0f",
+                  (unsigned long long)total, mean);
+    double c_mean = cycle_sum / (double)total, c_sd = 29000.0 / sqrt(12.0 * (double)total);
+    ck_assert_msg(fabs(c_mean - 15500.0) <= 4.0 * c_sd, "mean upset cycle %.1f", c_mean);
+}
+END_TEST
+
+START_TEST(sram_draws_are_deterministic_and_exact)
+{
+    ftsa_err_t err;
+    const ftsa_fault_spec_t seu = {FTSA_FAULT_SEU, 0, 29072, 0.0};
+    const ftsa_fault_spec_t sa1 = {FTSA_FAULT_SA1, 0, 0, 0.0};
+    ftsa_fault_list_t a, b, c;
+    ftsa_faults_init(&a);
+    ftsa_faults_init(&b);
+    ftsa_faults_init(&c);
+    const ftsa_sram_region_t *r = &sram_regions[3];
+    ck_assert_int_eq(ftsa_faults_gen_sram_ber(r, &seu, 1e-3, 9, &a, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_faults_gen_sram_ber(r, &seu, 1e-3, 9, &b, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_faults_gen_sram_ber(r, &seu, 1e-3, 10, &c, &err), FTSA_OK);
+    ck_assert_uint_eq(a.n, b.n);
+    ck_assert_mem_eq(a.v, b.v, a.n * sizeof *a.v);
+    ck_assert(a.n != c.n || memcmp(a.v, c.v, a.n * sizeof *a.v) != 0);
+    ftsa_faults_free(&c);
+    /* The sites of a seed do not depend on the kind. */
+    ck_assert_int_eq(ftsa_faults_gen_sram_ber(r, &sa1, 1e-3, 9, &c, &err), FTSA_OK);
+    ck_assert_uint_eq(a.n, c.n);
+    for (uint32_t i = 0; i < a.n; i++)
+        ck_assert(a.v[i].index == c.v[i].index && a.v[i].bit == c.v[i].bit);
+    ftsa_faults_free(&a);
+    ftsa_faults_free(&b);
+    ftsa_faults_free(&c);
+    /* Exact counts: distinct sites in the region, as many as asked, up to every site. */
+    const ftsa_sram_region_t small = {FTSA_MEM_PARAM, 5, 3, 96, 32, 0x80000001u};
+    for (size_t i = 0; i < N_SRAM_REGIONS + 1; i++) {
+        const ftsa_sram_region_t *reg = i < N_SRAM_REGIONS ? &sram_regions[i] : &small;
+        uint64_t n = ftsa_sram_region_bits(reg);
+        const uint64_t ks[] = {0, 1, n < 300 ? n : 300};
+        for (size_t k = 0; k < 3; k++) {
+            ck_assert_int_eq(ftsa_faults_gen_sram_count(reg, &seu, ks[k], 5, &a, &err), FTSA_OK);
+            ck_assert_uint_eq(a.n, ks[k]);
+            check_in_sram_region(&a, reg, &seu);
+            ftsa_faults_free(&a);
+        }
+    }
+    ck_assert_uint_eq(ftsa_sram_region_bits(&small), 3 * 3 * 2);
+    /* Every site of the small region: bits 0 and 31 of each of three fields. */
+    ck_assert_int_eq(ftsa_faults_gen_sram_count(&small, &sa1, 18, 5, &a, &err), FTSA_OK);
+    const uint32_t bits[] = {0, 31, 32, 63, 64, 95};
+    for (uint32_t i = 0; i < 18; i++) {
+        ck_assert_uint_eq(a.v[i].index, 5 + i / 6);
+        ck_assert_uint_eq(a.v[i].bit, bits[i % 6]);
+    }
+    ftsa_faults_free(&a);
+    /* A written and re-read list is the same list. */
+    ck_assert_int_eq(ftsa_faults_gen_sram_count(&sram_regions[2], &seu, 40, 3, &a, &err), FTSA_OK);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    ck_assert_int_eq(ftsa_faults_write(&a, mem, &err), FTSA_OK);
+    fclose(mem);
+    ck_assert_int_eq(ftsa_faults_parse(text, "drawn", &b, &err), FTSA_OK);
+    ck_assert_uint_eq(a.n, b.n);
+    ck_assert_uint_eq(a.seed, b.seed);
+    for (uint32_t i = 0; i < a.n; i++) {
+        ck_assert(a.v[i].index == b.v[i].index && a.v[i].bit == b.v[i].bit);
+        ck_assert_uint_eq(a.v[i].cycle, b.v[i].cycle);
+    }
+    free(text);
+    ftsa_faults_free(&a);
+    ftsa_faults_free(&b);
+}
+END_TEST
+
+START_TEST(bad_sram_regions_are_refused)
+{
+    ftsa_err_t err;
+    ftsa_fault_list_t l;
+    ftsa_faults_init(&l);
+    const ftsa_fault_spec_t flip = {FTSA_FAULT_FLIP, 0, 0, 0.0};
+    const struct {
+        ftsa_sram_region_t r;
+        const char *why;
+    } bad[] = {
+        {{FTSA_MEM_COUNT, 0, 1, 64, 8, 0}, "unknown memory"},
+        {{FTSA_MEM_WEIGHT, 0, 0, 64, 8, 0}, "word range is empty"},
+        {{FTSA_MEM_WEIGHT, UINT32_MAX, 2, 64, 8, 0}, "exceed 32-bit"},
+        {{FTSA_MEM_WEIGHT, 0, 1, 0, 8, 0}, "word width"},
+        {{FTSA_MEM_WEIGHT, 0, 1, 2048, 8, 0}, "word width"},
+        {{FTSA_MEM_PARAM, 0, 1, 96, 64, 0}, "element width"},
+        {{FTSA_MEM_PARAM, 0, 1, 96, 40, 0}, "element width"},
+        {{FTSA_MEM_WEIGHT, 0, 1, 64, 8, 0x100}, "bit mask"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_int_eq(ftsa_faults_gen_sram_ber(&bad[i].r, &flip, 0.1, 1, &l, &err),
+                         FTSA_E_INVALID);
+        ck_assert_msg(strstr(err.msg, bad[i].why), "case %zu: %s", i, err.msg);
+        ck_assert_int_eq(ftsa_faults_gen_sram_count(&bad[i].r, &flip, 1, 1, &l, &err),
+                         FTSA_E_INVALID);
+    }
+    const ftsa_sram_region_t ok = {FTSA_MEM_ACC, 0, 4, 256, 32, 0};
+    const ftsa_fault_spec_t no_cycles = {FTSA_FAULT_SEU, 10, 10, 0.0};
+    const ftsa_fault_spec_t no_prob = {FTSA_FAULT_READ_DISTURB, 0, 0, 0.0};
+    ck_assert_int_eq(ftsa_faults_gen_sram_ber(&ok, &no_cycles, 0.1, 1, &l, &err), FTSA_E_INVALID);
+    ck_assert_ptr_nonnull(strstr(err.msg, "cycle range"));
+    ck_assert_int_eq(ftsa_faults_gen_sram_count(&ok, &no_prob, 1, 1, &l, &err), FTSA_E_INVALID);
+    ck_assert_ptr_nonnull(strstr(err.msg, "probability"));
+    ck_assert_int_eq(ftsa_faults_gen_sram_ber(&ok, &flip, 1.5, 1, &l, &err), FTSA_E_INVALID);
+    ck_assert_int_eq(ftsa_faults_gen_sram_count(&ok, &flip, 4 * 256 + 1, 1, &l, &err),
+                     FTSA_E_INVALID);
+    ck_assert_uint_eq(l.n, 0);
+    ftsa_faults_free(&l);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("faults");
@@ -300,6 +497,9 @@ static Suite *suite(void)
     tcase_add_test(tc, activation_faults_reach_downstream);
     tcase_add_test(tc, ber_draws_match_the_rate);
     tcase_add_test(tc, draws_are_deterministic);
+    tcase_add_test(tc, sram_ber_draws_match_the_rate);
+    tcase_add_test(tc, sram_draws_are_deterministic_and_exact);
+    tcase_add_test(tc, bad_sram_regions_are_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -128,6 +128,45 @@ ftsa_status_t ftsa_faults_gen_count(const ftsa_net_t *net, const ftsa_tensor_reg
                                     ftsa_fault_kind_t kind, uint64_t count, uint64_t seed,
                                     ftsa_fault_list_t *list, ftsa_err_t *err);
 
+/* What each drawn fault is: its kind and, for upsets, the cycle range
+ * [cycle_first, cycle_end) its cycle is drawn from uniformly (one draw per
+ * fault); for read disturb, the flip probability prob in (0, 1]. */
+typedef struct {
+    ftsa_fault_kind_t kind;
+    uint64_t cycle_first, cycle_end;
+    double prob;
+} ftsa_fault_spec_t;
+
+/* A region of one SRAM-space memory: words [first, first + count) of
+ * word_bits-bit words, each word a row of elem_bits-bit elements (word_bits a
+ * multiple of elem_bits, elem_bits <= 32), limited to the bit positions in
+ * bit_mask within every element (bit i of the mask allows bit i of each
+ * element, so 0x80 is the top bit of every byte lane; 0 means all bits).  The
+ * caller gives the geometry (the library does not know the hardware's):
+ * e.g. weight 8N-bit words of 8-bit elements, acc 32N-bit words of 32-bit
+ * lanes, param 96-bit words of three 32-bit fields. */
+typedef struct {
+    ftsa_mem_t mem;
+    uint32_t first, count;
+    uint32_t word_bits, elem_bits;
+    uint32_t bit_mask;
+} ftsa_sram_region_t;
+
+/* Number of fault sites (bits) in an SRAM region (0 if its geometry is invalid). */
+uint64_t ftsa_sram_region_bits(const ftsa_sram_region_t *region);
+
+/* As ftsa_faults_gen_ber and ftsa_faults_gen_count, over an SRAM region, any
+ * kind (spec; the cycles of upsets come from their own stream of seed, so a
+ * seed picks the same sites whatever the kind).  Sites in order (word,
+ * element, bit); a fault's bit is its position in the word.  Same (region,
+ * spec, rate or count, seed), same list. */
+ftsa_status_t ftsa_faults_gen_sram_ber(const ftsa_sram_region_t *region,
+                                       const ftsa_fault_spec_t *spec, double ber, uint64_t seed,
+                                       ftsa_fault_list_t *list, ftsa_err_t *err);
+ftsa_status_t ftsa_faults_gen_sram_count(const ftsa_sram_region_t *region,
+                                         const ftsa_fault_spec_t *spec, uint64_t count,
+                                         uint64_t seed, ftsa_fault_list_t *list, ftsa_err_t *err);
+
 /* Apply the permanent tensor-space faults on weights and bias to net in place
  * (the value a faulty cell returns).  Activation faults are applied after each
  * layer by the back end (ftsa_faults_act_masks). */
