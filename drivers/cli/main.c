@@ -15,6 +15,7 @@ static const ftsa_cmd_t commands[] = {
     {"compare-mitigations", "the same fault campaign on several models, one report",
      ftsa_cmd_compare_mitigations},
     {"trace", "compare or print SRAM access traces (ftsa trace diff A B, ftsa trace show F)", ftsa_cmd_trace},
+    {"perf", "cycles and array utilization per layer on the cycle-accurate C model", ftsa_cmd_perf},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
