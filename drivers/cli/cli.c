@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 void ftsa_cli_error(const char *cmd, const char *fmt, ...)
@@ -67,4 +68,40 @@ double ftsa_cli_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+ftsa_status_t ftsa_cli_hw_run(const ftsa_net_t *net, uint32_t array_n, ftsa_trace_t *trace,
+                              ftsa_cli_hw_run_t *run, ftsa_err_t *err)
+{
+    memset(run, 0, sizeof *run);
+    ftsa_hwm_default_cfg(array_n, &run->hw);
+    ftsa_status_t st = ftsa_compile(net, &run->hw, &run->prog, err);
+    if (st)
+        return st;
+    int8_t *input = calloc(ftsa_shape_elems(net->input), 1);
+    if (!input)
+        st = ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the input");
+    else if (!(st = ftsa_hwm_create(&run->hw, &run->m, err))) {
+        ftsa_hwm_set_trace(run->m, trace);
+        st = ftsa_hwm_run(run->m, run->prog.image, run->prog.image_bytes, run->prog.setup_addr,
+                          err);
+        run->setup_cycles = ftsa_hwm_run_cycles(run->m);
+        ftsa_program_pack_input(&run->prog, input, run->prog.image);
+        if (!st)
+            st = ftsa_hwm_run(run->m, run->prog.image, run->prog.image_bytes,
+                              run->prog.infer_addr, err);
+        run->infer_cycles = ftsa_hwm_run_cycles(run->m);
+        ftsa_hwm_set_trace(run->m, NULL);
+    }
+    free(input);
+    if (st)
+        ftsa_cli_hw_run_free(run);
+    return st;
+}
+
+void ftsa_cli_hw_run_free(ftsa_cli_hw_run_t *run)
+{
+    ftsa_hwm_destroy(run->m);
+    ftsa_program_free(&run->prog);
+    memset(run, 0, sizeof *run);
 }

@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+#include "ftsa/compile.h"
+#include "ftsa/hwmodel.h"
+#include "ftsa/trace.h"
+
 /* A subcommand: argv[0] is the subcommand name; returns the process exit code. */
 typedef struct {
     const char *name;
@@ -36,5 +40,23 @@ void ftsa_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format
 const char *ftsa_cli_default_model(void);
 /* Monotonic seconds. */
 double ftsa_cli_now(void);
+
+/* One inference of a network on the cycle-accurate C model of the RTL build
+ * (ftsa_hwm_default_cfg): compile for an N x N array, run the setup stream,
+ * then one inference on a zero input (the schedule does not depend on the
+ * data).  prog.image holds the host memory after the inference (cycle stamps
+ * filled in); m is the model after it (memory geometry); both belong to run. */
+typedef struct {
+    ftsa_hw_cfg_t hw;
+    ftsa_program_t prog;
+    ftsa_hwm_t *m;
+    uint64_t setup_cycles, infer_cycles; /* run cycles as ftsa_hwm_run_cycles counts them */
+} ftsa_cli_hw_run_t;
+
+/* trace, if not NULL, records the inference run's SRAM accesses.  On failure
+ * run holds nothing to free. */
+ftsa_status_t ftsa_cli_hw_run(const ftsa_net_t *net, uint32_t array_n, ftsa_trace_t *trace,
+                              ftsa_cli_hw_run_t *run, ftsa_err_t *err);
+void ftsa_cli_hw_run_free(ftsa_cli_hw_run_t *run);
 
 #endif

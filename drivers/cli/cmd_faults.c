@@ -1,5 +1,6 @@
 /* ftsa faults gen: draw a fault list; ftsa run: run images under a fault list. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,16 @@
 #include "ftsa/dataset.h"
 #include "ftsa/driver.h"
 #include "ftsa/faults.h"
+#include "ftsa/hw_regs.h"
 #include "ftsa/model_file.h"
 #include "ftsa/outcome.h"
 
-/* --bits: "all", "msb", "lsb", a range "A-B", a single bit "N", or a mask "0xNN". */
-static int parse_bits(const char *cmd, const char *text, ftsa_tensor_t t, uint32_t *mask)
+/* --bits: "all", "msb", "lsb", a range "A-B", a single bit "N", or a mask
+ * "0xNN", over the bits of one element of width bits (what names it). */
+static int parse_bits(const char *cmd, const char *text, uint32_t width, const char *what,
+                      uint32_t *mask)
 {
-    uint32_t width = ftsa_tensor_bits(t);
+    uint32_t all = width >= 32 ? UINT32_MAX : (1u << width) - 1u;
     unsigned a, b;
     char extra;
     if (!strcmp(text, "all"))
@@ -25,109 +29,387 @@ static int parse_bits(const char *cmd, const char *text, ftsa_tensor_t t, uint32
         *mask = 1u;
     else if (sscanf(text, "%u-%u%c", &a, &b, &extra) == 2 && a <= b && b < width)
         *mask = (uint32_t)(((2ull << b) - 1) & ~((1ull << a) - 1));
-    else if (!strncmp(text, "0x", 2) && sscanf(text, "%x%c", &a, &extra) == 1 && a)
+    else if (!strncmp(text, "0x", 2) && sscanf(text, "%x%c", &a, &extra) == 1 && a && !(a & ~all))
         *mask = a;
     else if (sscanf(text, "%u%c", &a, &extra) == 1 && a < width)
         *mask = 1u << a;
     else {
         ftsa_cli_error(cmd, "--bits: '%s' is not all, msb, lsb, N, A-B or 0xMASK within %u-bit %s",
-                       text, width, ftsa_tensor_name(t));
+                       text, width, what);
         return -1;
     }
     return 0;
 }
 
-static int parse_kind(const char *cmd, const char *text, ftsa_fault_kind_t *kind)
+/* An inclusive range "A-B" (or a single "A") of unsigned integers. */
+static int parse_range(const char *cmd, const char *opt, const char *text, uint64_t *lo,
+                       uint64_t *hi)
 {
-    for (int k = 0; k < FTSA_FAULT_KIND_COUNT; k++)
-        if (!strcmp(text, ftsa_fault_kind_name((ftsa_fault_kind_t)k))) {
-            *kind = (ftsa_fault_kind_t)k;
+    unsigned long long a, b;
+    char extra;
+    int n = sscanf(text, "%llu-%llu%c", &a, &b, &extra);
+    if (text[0] < '0' || text[0] > '9' || (n != 1 && n != 2) || (n == 2 && a > b) ||
+        (n == 1 && strchr(text, '-'))) {
+        ftsa_cli_error(cmd, "%s: '%s' is not a range A-B of integers with A <= B", opt, text);
+        return -1;
+    }
+    *lo = a;
+    *hi = n == 2 ? b : a;
+    return 0;
+}
+
+static int parse_name(const char *cmd, const char *opt, const char *text, const char *(*name)(int),
+                      int count, const char *choices, int *out)
+{
+    for (int k = 0; k < count; k++)
+        if (!strcmp(text, name(k))) {
+            *out = k;
             return 0;
         }
-    ftsa_cli_error(cmd, "--kind: unknown fault kind '%s' (sa0 sa1 flip)", text);
+    ftsa_cli_error(cmd, "%s: unknown value '%s' (%s)", opt, text, choices);
     return -1;
 }
 
-static int parse_tensor(const char *cmd, const char *text, ftsa_tensor_t *t)
-{
-    for (int k = 0; k < FTSA_TENSOR_COUNT; k++)
-        if (!strcmp(text, ftsa_tensor_name((ftsa_tensor_t)k))) {
-            *t = (ftsa_tensor_t)k;
-            return 0;
-        }
-    ftsa_cli_error(cmd, "--tensor: unknown tensor '%s' (weights bias act)", text);
-    return -1;
-}
+static const char *kind_name(int k) { return ftsa_fault_kind_name((ftsa_fault_kind_t)k); }
+static const char *tensor_name(int k) { return ftsa_tensor_name((ftsa_tensor_t)k); }
+static const char *mem_name(int k) { return ftsa_mem_name((ftsa_mem_t)k); }
 
 static void gen_usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa faults gen (--ber P | --count K) [--model FILE] [--tensor T] [--layer N]\n"
-            "                       [--bits B] [--kind K] [--seed S] [--out FILE]\n\n"
-            "Draws a fault list over a logical tensor of the model (docs/faults.md).\n\n"
+            "                       [--bits B] [--kind K] [--seed S] [--out FILE]\n"
+            "       ftsa faults gen (--ber P | --count K) --memory M [--words A-B] [--array N]\n"
+            "                       [--model FILE] [--bits B] [--kind K] [--cycles A-B]\n"
+            "                       [--prob P] [--seed S] [--out FILE]\n\n"
+            "Draws a fault list over a logical tensor of the model, or with --memory over\n"
+            "an SRAM of the accelerator (docs/faults.md).\n\n"
             "  --ber P       every bit of the region fails independently with probability P\n"
             "  --count K     exactly K distinct bits of the region fail\n"
             "  --model FILE  .ftsa model (default %s)\n"
             "  --tensor T    weights (default), bias or act\n"
             "  --layer N     one layer (default: every layer that has the tensor)\n"
-            "  --bits B      all (default), msb, lsb, N, A-B or 0xMASK\n"
-            "  --kind K      flip (default), sa0 or sa1\n"
+            "  --bits B      all (default), msb, lsb, N, A-B or 0xMASK, within each element\n"
+            "                (a tensor element; an SRAM word's 8-bit lanes for weight, act\n"
+            "                and thr, its 32-bit lanes for acc and param)\n"
+            "  --kind K      flip (default), sa0, sa1; with --memory also seu and rd\n"
             "  --seed S      random seed (default 1)\n"
-            "  --out FILE    write the list here (default standard output)\n",
+            "  --out FILE    write the list here (default standard output)\n\n"
+            "SRAM space (the RTL build's memories, sized for an N x N array):\n"
+            "  --memory M    weight, act (both buffers: words 0..2*depth-1), acc, param, thr\n"
+            "  --words A-B   word range, inclusive (default: the whole memory; with --model,\n"
+            "                the words the model's inference accesses on the cycle-accurate\n"
+            "                C model)\n"
+            "  --array N     array side (default 8)\n"
+            "  --cycles A-B  seu: run cycles, inclusive, each upset's cycle drawn uniformly\n"
+            "                (default: the whole inference run of the model, from cycle 0)\n"
+            "  --prob P      rd: flip probability per read, in (0, 1] (required for rd)\n",
             ftsa_cli_default_model());
+}
+
+typedef struct {
+    const char *model;
+    int model_given;
+    ftsa_tensor_region_t tensor;
+    int tensor_given; /* --tensor or --layer */
+    int memory;       /* ftsa_mem_t, or -1 for tensor space */
+    uint64_t words[2], cycles[2];
+    int words_given, cycles_given;
+    uint32_t array_n;
+    ftsa_fault_spec_t spec;
+    int prob_given;
+    const char *bits;
+    uint64_t seed, count;
+    double ber;
+    int have_count;
+    const char *out;
+} gen_opts_t;
+
+/* The hardware memory (FTSA_HW_MEM_*) holding SRAM-space memory mem's word 0,
+ * and the width in bits of each element of its words. */
+static uint32_t hw_mem_of(ftsa_mem_t mem, uint32_t *elem_bits)
+{
+    switch (mem) {
+    case FTSA_MEM_WEIGHT: *elem_bits = 8; return FTSA_HW_MEM_WGT;
+    case FTSA_MEM_ACT: *elem_bits = 8; return FTSA_HW_MEM_ACT0;
+    case FTSA_MEM_ACC: *elem_bits = 32; return FTSA_HW_MEM_ACC;
+    case FTSA_MEM_PARAM: *elem_bits = 32; return FTSA_HW_MEM_PAR;
+    default: *elem_bits = 8; return FTSA_HW_MEM_THR;
+    }
+}
+
+/* The span of words of mem (SRAM-space numbering) the traced run accessed:
+ * [*first, *end); *end == 0 when none. */
+static void used_words(const ftsa_trace_t *t, ftsa_mem_t mem, uint32_t act_depth, uint32_t *first,
+                       uint32_t *end)
+{
+    uint32_t elem, hw = hw_mem_of(mem, &elem);
+    *first = UINT32_MAX;
+    *end = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const ftsa_access_t *a = &t->v[i];
+        uint32_t word = a->addr;
+        if (mem == FTSA_MEM_ACT && a->mem == FTSA_HW_MEM_ACT1)
+            word += act_depth;
+        else if (a->mem != hw)
+            continue;
+        if (word < *first)
+            *first = word;
+        if (word + 1 > *end)
+            *end = word + 1;
+    }
+}
+
+/* The SRAM region (geometry of the RTL build) and, for seu, the cycle range. */
+static int sram_region(const char *cmd, gen_opts_t *o, ftsa_sram_region_t *r)
+{
+    ftsa_err_t err = {0};
+    ftsa_net_t net;
+    ftsa_trace_t trace;
+    ftsa_cli_hw_run_t run;
+    int need_run = (o->model_given && !o->words_given) ||
+                   (o->spec.kind == FTSA_FAULT_SEU && !o->cycles_given);
+    int rc = FTSA_EXIT_FAIL;
+    uint32_t elem, hw_mem = hw_mem_of((ftsa_mem_t)o->memory, &elem);
+    ftsa_trace_init(&trace, o->array_n);
+    memset(&run, 0, sizeof run);
+    if (need_run) {
+        if (ftsa_model_load(o->model, &net, &err)) {
+            ftsa_cli_error(cmd, "%s", err.msg);
+            goto done;
+        }
+        ftsa_status_t st = ftsa_cli_hw_run(&net, o->array_n, &trace, &run, &err);
+        ftsa_net_free(&net);
+        if (st) {
+            ftsa_cli_error(cmd, "%s: %s", o->model, err.msg);
+            goto done;
+        }
+    } else {
+        ftsa_hwm_default_cfg(o->array_n, &run.hw);
+        if (ftsa_hwm_create(&run.hw, &run.m, &err)) {
+            ftsa_cli_error(cmd, "--array: %s", err.msg);
+            rc = FTSA_EXIT_USAGE;
+            goto done;
+        }
+    }
+    uint32_t depth = ftsa_hwm_mem_depth(run.m, hw_mem);
+    uint64_t words = o->memory == FTSA_MEM_ACT ? 2ull * depth : depth;
+    *r = (ftsa_sram_region_t){.mem = (ftsa_mem_t)o->memory,
+                              .count = (uint32_t)words,
+                              .word_bits = ftsa_hwm_mem_width(run.m, hw_mem),
+                              .elem_bits = elem};
+    const char *name = ftsa_mem_name(r->mem);
+    if (o->words_given) {
+        if (o->words[1] >= words) {
+            ftsa_cli_error(cmd, "--words: %llu-%llu outside %s's words 0..%llu (N = %u)",
+                           (unsigned long long)o->words[0], (unsigned long long)o->words[1], name,
+                           (unsigned long long)words - 1, o->array_n);
+            rc = FTSA_EXIT_USAGE;
+            goto done;
+        }
+        r->first = (uint32_t)o->words[0];
+        r->count = (uint32_t)(o->words[1] - o->words[0] + 1);
+    } else if (o->model_given) {
+        uint32_t first, end;
+        used_words(&trace, r->mem, run.hw.act_depth, &first, &end);
+        if (!end) {
+            ftsa_cli_error(cmd, "%s: the inference never accesses the %s SRAM; give --words",
+                           o->model, name);
+            goto done;
+        }
+        r->first = first;
+        r->count = end - first;
+    }
+    if (o->spec.kind == FTSA_FAULT_SEU) {
+        o->spec.cycle_first = o->cycles_given ? o->cycles[0] : 0;
+        o->spec.cycle_end = o->cycles_given ? o->cycles[1] + 1 : run.infer_cycles;
+    }
+    fprintf(stderr, "%s words %u..%u of %u-bit words (N = %u)", name, r->first,
+            r->first + r->count - 1, r->word_bits, o->array_n);
+    if (o->spec.kind == FTSA_FAULT_SEU)
+        fprintf(stderr, ", upsets in cycles %llu..%llu", (unsigned long long)o->spec.cycle_first,
+                (unsigned long long)o->spec.cycle_end - 1);
+    if (need_run)
+        fprintf(stderr, " (inference of %s: %llu cycles)", o->model,
+                (unsigned long long)run.infer_cycles);
+    fputc('\n', stderr);
+    rc = FTSA_EXIT_OK;
+done:
+    ftsa_cli_hw_run_free(&run);
+    ftsa_trace_free(&trace);
+    return rc;
+}
+
+/* Draws the list over the SRAM or tensor region o names. */
+static int gen_draw(const char *cmd, gen_opts_t *o, ftsa_fault_list_t *list, char *what,
+                    size_t what_len, uint64_t *sites)
+{
+    ftsa_err_t err = {0};
+    ftsa_status_t st;
+    if (o->memory >= 0) {
+        ftsa_sram_region_t r;
+        uint32_t elem, mask;
+        hw_mem_of((ftsa_mem_t)o->memory, &elem);
+        if (parse_bits(cmd, o->bits, elem, "lanes", &mask))
+            return FTSA_EXIT_USAGE;
+        int rc = sram_region(cmd, o, &r);
+        if (rc)
+            return rc;
+        r.bit_mask = mask;
+        *sites = ftsa_sram_region_bits(&r);
+        snprintf(what, what_len, "the %s SRAM", ftsa_mem_name(r.mem));
+        st = o->have_count ? ftsa_faults_gen_sram_count(&r, &o->spec, o->count, o->seed, list, &err)
+                           : ftsa_faults_gen_sram_ber(&r, &o->spec, o->ber, o->seed, list, &err);
+    } else {
+        if (parse_bits(cmd, o->bits, ftsa_tensor_bits(o->tensor.tensor),
+                       ftsa_tensor_name(o->tensor.tensor), &o->tensor.bit_mask))
+            return FTSA_EXIT_USAGE;
+        ftsa_net_t net;
+        if (ftsa_model_load(o->model, &net, &err)) {
+            ftsa_cli_error(cmd, "%s", err.msg);
+            return FTSA_EXIT_FAIL;
+        }
+        st = o->have_count ? ftsa_faults_gen_count(&net, &o->tensor, o->spec.kind, o->count,
+                                                   o->seed, list, &err)
+                           : ftsa_faults_gen_ber(&net, &o->tensor, o->spec.kind, o->ber, o->seed,
+                                                 list, &err);
+        *sites = ftsa_region_bits(&net, &o->tensor);
+        snprintf(what, what_len, "%s", o->model);
+        ftsa_net_free(&net);
+    }
+    if (st) {
+        ftsa_cli_error(cmd, "%s", err.msg);
+        return FTSA_EXIT_FAIL;
+    }
+    return FTSA_EXIT_OK;
+}
+
+/* Options that belong to one space only, and kinds that need their parameter. */
+static int gen_check(const char *cmd, const gen_opts_t *o)
+{
+    if ((o->ber >= 0.0) == o->have_count) {
+        ftsa_cli_error(cmd, "give exactly one of --ber and --count");
+        return -1;
+    }
+    if (o->memory >= 0 && o->tensor_given) {
+        ftsa_cli_error(cmd, "--memory (SRAM space) excludes --tensor and --layer (tensor space)");
+        return -1;
+    }
+    if (o->memory < 0 && (o->words_given || o->cycles_given || o->prob_given || o->array_n)) {
+        ftsa_cli_error(cmd, "--words, --cycles, --prob and --array need --memory (SRAM space)");
+        return -1;
+    }
+    if (o->memory < 0 && o->spec.kind != FTSA_FAULT_SA0 && o->spec.kind != FTSA_FAULT_SA1 &&
+        o->spec.kind != FTSA_FAULT_FLIP) {
+        ftsa_cli_error(cmd, "--kind %s needs an SRAM (--memory); tensor space takes sa0, sa1, flip",
+                       ftsa_fault_kind_name(o->spec.kind));
+        return -1;
+    }
+    if (o->cycles_given && o->spec.kind != FTSA_FAULT_SEU) {
+        ftsa_cli_error(cmd, "--cycles is for --kind seu");
+        return -1;
+    }
+    if (o->prob_given != (o->spec.kind == FTSA_FAULT_READ_DISTURB)) {
+        ftsa_cli_error(cmd, o->prob_given ? "--prob is for --kind rd"
+                                          : "--kind rd needs --prob P (flip probability per read)");
+        return -1;
+    }
+    return 0;
 }
 
 static int faults_gen(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"ber", required_argument, 0, 'r'},   {"count", required_argument, 0, 'c'},
-        {"model", required_argument, 0, 'm'}, {"tensor", required_argument, 0, 't'},
-        {"layer", required_argument, 0, 'l'}, {"bits", required_argument, 0, 'b'},
-        {"kind", required_argument, 0, 'k'},  {"seed", required_argument, 0, 's'},
-        {"out", required_argument, 0, 'o'},   {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"ber", required_argument, 0, 'r'},    {"count", required_argument, 0, 'c'},
+        {"model", required_argument, 0, 'm'},  {"tensor", required_argument, 0, 't'},
+        {"layer", required_argument, 0, 'l'},  {"bits", required_argument, 0, 'b'},
+        {"kind", required_argument, 0, 'k'},   {"seed", required_argument, 0, 's'},
+        {"out", required_argument, 0, 'o'},    {"memory", required_argument, 0, 'M'},
+        {"words", required_argument, 0, 'w'},  {"array", required_argument, 0, 'n'},
+        {"cycles", required_argument, 0, 'C'}, {"prob", required_argument, 0, 'p'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
-    const char *cmd = "faults gen", *model = ftsa_cli_default_model(), *out = NULL, *bits = "all";
-    ftsa_tensor_region_t region = {.tensor = FTSA_TENSOR_WEIGHTS, .layer = FTSA_ALL_LAYERS};
-    ftsa_fault_kind_t kind = FTSA_FAULT_FLIP;
-    uint64_t seed = 1, count = 0;
-    double ber = -1.0;
-    int have_count = 0, c;
+    const char *cmd = "faults gen";
+    gen_opts_t o = {.model = ftsa_cli_default_model(),
+                    .tensor = {.tensor = FTSA_TENSOR_WEIGHTS, .layer = FTSA_ALL_LAYERS},
+                    .memory = -1,
+                    .spec = {.kind = FTSA_FAULT_FLIP},
+                    .bits = "all",
+                    .seed = 1,
+                    .ber = -1.0};
+    int c, v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
-            if (ftsa_cli_double(cmd, "--ber", optarg, &ber))
+            if (ftsa_cli_double(cmd, "--ber", optarg, &o.ber))
                 return FTSA_EXIT_USAGE;
-            if (!(ber >= 0.0 && ber <= 1.0)) {
+            if (!(o.ber >= 0.0 && o.ber <= 1.0)) {
                 ftsa_cli_error(cmd, "--ber: %s is not a probability in [0, 1]", optarg);
                 return FTSA_EXIT_USAGE;
             }
             break;
         case 'c':
-            if (ftsa_cli_u64(cmd, "--count", optarg, &count))
+            if (ftsa_cli_u64(cmd, "--count", optarg, &o.count))
                 return FTSA_EXIT_USAGE;
-            have_count = 1;
+            o.have_count = 1;
             break;
-        case 'm': model = optarg; break;
+        case 'm': o.model = optarg, o.model_given = 1; break;
         case 't':
-            if (parse_tensor(cmd, optarg, &region.tensor))
+            if (parse_name(cmd, "--tensor", optarg, tensor_name, FTSA_TENSOR_COUNT,
+                           "weights bias act", &v))
                 return FTSA_EXIT_USAGE;
+            o.tensor.tensor = (ftsa_tensor_t)v, o.tensor_given = 1;
             break;
         case 'l':
-            if (ftsa_cli_u32(cmd, "--layer", optarg, 0, FTSA_MAX_LAYERS - 1, &region.layer))
+            if (ftsa_cli_u32(cmd, "--layer", optarg, 0, FTSA_MAX_LAYERS - 1, &o.tensor.layer))
                 return FTSA_EXIT_USAGE;
+            o.tensor_given = 1;
             break;
-        case 'b': bits = optarg; break;
+        case 'b': o.bits = optarg; break;
         case 'k':
-            if (parse_kind(cmd, optarg, &kind))
+            if (parse_name(cmd, "--kind", optarg, kind_name, FTSA_FAULT_KIND_COUNT,
+                           "sa0 sa1 flip; with --memory also seu rd", &v))
                 return FTSA_EXIT_USAGE;
+            o.spec.kind = (ftsa_fault_kind_t)v;
             break;
         case 's':
-            if (ftsa_cli_u64(cmd, "--seed", optarg, &seed))
+            if (ftsa_cli_u64(cmd, "--seed", optarg, &o.seed))
                 return FTSA_EXIT_USAGE;
             break;
-        case 'o': out = optarg; break;
+        case 'o': o.out = optarg; break;
+        case 'M':
+            if (parse_name(cmd, "--memory", optarg, mem_name, FTSA_MEM_COUNT,
+                           "weight act acc param thr", &o.memory))
+                return FTSA_EXIT_USAGE;
+            break;
+        case 'w':
+            if (parse_range(cmd, "--words", optarg, &o.words[0], &o.words[1]))
+                return FTSA_EXIT_USAGE;
+            o.words_given = 1;
+            break;
+        case 'n':
+            if (ftsa_cli_u32(cmd, "--array", optarg, 4, 64, &o.array_n))
+                return FTSA_EXIT_USAGE;
+            break;
+        case 'C':
+            if (parse_range(cmd, "--cycles", optarg, &o.cycles[0], &o.cycles[1]))
+                return FTSA_EXIT_USAGE;
+            if (o.cycles[1] == UINT64_MAX) {
+                ftsa_cli_error(cmd, "--cycles: %s ends past the last cycle", optarg);
+                return FTSA_EXIT_USAGE;
+            }
+            o.cycles_given = 1;
+            break;
+        case 'p':
+            if (ftsa_cli_double(cmd, "--prob", optarg, &o.spec.prob))
+                return FTSA_EXIT_USAGE;
+            if (!(o.spec.prob > 0.0 && o.spec.prob <= 1.0)) {
+                ftsa_cli_error(cmd, "--prob: %s is not a probability in (0, 1]", optarg);
+                return FTSA_EXIT_USAGE;
+            }
+            o.prob_given = 1;
+            break;
         case 'h': gen_usage(stdout); return FTSA_EXIT_OK;
         default: gen_usage(stderr); return FTSA_EXIT_USAGE;
         }
@@ -136,33 +418,27 @@ static int faults_gen(int argc, char **argv)
         ftsa_cli_error(cmd, "unexpected argument '%s'", argv[optind]);
         return FTSA_EXIT_USAGE;
     }
-    if ((ber >= 0.0) == have_count) {
-        ftsa_cli_error(cmd, "give exactly one of --ber and --count");
+    if (gen_check(cmd, &o))
         return FTSA_EXIT_USAGE;
-    }
-    if (parse_bits(cmd, bits, region.tensor, &region.bit_mask))
-        return FTSA_EXIT_USAGE;
-    ftsa_err_t err = {0};
-    ftsa_net_t net;
-    if (ftsa_model_load(model, &net, &err)) {
-        ftsa_cli_error(cmd, "%s", err.msg);
-        return FTSA_EXIT_FAIL;
-    }
+    if (!o.array_n)
+        o.array_n = 8;
     ftsa_fault_list_t list;
     ftsa_faults_init(&list);
-    ftsa_status_t st = have_count
-                           ? ftsa_faults_gen_count(&net, &region, kind, count, seed, &list, &err)
-                           : ftsa_faults_gen_ber(&net, &region, kind, ber, seed, &list, &err);
-    if (!st)
-        st = out ? ftsa_faults_save(&list, out, &err) : ftsa_faults_write(&list, stdout, &err);
-    if (!st)
-        fprintf(stderr, "%u faults over %llu bits of %s\n", list.n,
-                (unsigned long long)ftsa_region_bits(&net, &region), model);
-    else
-        ftsa_cli_error(cmd, "%s", err.msg);
+    char what[1100];
+    uint64_t sites = 0;
+    int rc = gen_draw(cmd, &o, &list, what, sizeof what, &sites);
+    if (!rc) {
+        ftsa_err_t err = {0};
+        if (o.out ? ftsa_faults_save(&list, o.out, &err) : ftsa_faults_write(&list, stdout, &err)) {
+            ftsa_cli_error(cmd, "%s", err.msg);
+            rc = FTSA_EXIT_FAIL;
+        } else {
+            fprintf(stderr, "%u faults over %llu bits of %s\n", list.n,
+                    (unsigned long long)sites, what);
+        }
+    }
     ftsa_faults_free(&list);
-    ftsa_net_free(&net);
-    return st ? FTSA_EXIT_FAIL : FTSA_EXIT_OK;
+    return rc;
 }
 
 int ftsa_cmd_faults(int argc, char **argv)

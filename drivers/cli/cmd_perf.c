@@ -40,40 +40,21 @@ static uint32_t read_u32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Setup stream once, then one inference on a zero input: the schedule does not
- * depend on the data. */
 static ftsa_status_t measure(const ftsa_net_t *net, perf_t *p, ftsa_err_t *err)
 {
-    ftsa_hw_cfg_t hw;
-    ftsa_program_t prog;
-    ftsa_hwm_t *m = NULL;
-    ftsa_hwm_default_cfg(p->array_n, &hw);
-    ftsa_status_t st = ftsa_compile(net, &hw, &prog, err);
+    ftsa_cli_hw_run_t run;
+    ftsa_status_t st = ftsa_cli_hw_run(net, p->array_n, NULL, &run, err);
     if (st)
         return st;
-    int8_t *input = calloc(ftsa_shape_elems(net->input), 1);
-    if (!input) {
-        st = ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the input");
-        goto done;
-    }
-    if ((st = ftsa_hwm_create(&hw, &m, err)) ||
-        (st = ftsa_hwm_run(m, prog.image, prog.image_bytes, prog.setup_addr, err)))
-        goto done;
-    p->setup_cycles = ftsa_hwm_run_cycles(m);
-    ftsa_program_pack_input(&prog, input, prog.image);
-    if ((st = ftsa_hwm_run(m, prog.image, prog.image_bytes, prog.infer_addr, err)))
-        goto done;
-    p->infer_cycles = ftsa_hwm_run_cycles(m);
+    p->setup_cycles = run.setup_cycles;
+    p->infer_cycles = run.infer_cycles;
     for (uint32_t i = 0; i < net->n_layers; i++) {
-        const uint8_t *stamp = prog.image + prog.layers[i].stamp;
+        const uint8_t *stamp = run.prog.image + run.prog.layers[i].stamp;
         p->layer_cycles[i] = (uint32_t)(read_u32(stamp + 4) - read_u32(stamp));
     }
-    p->wgt_resident = prog.wgt_resident != 0;
-done:
-    ftsa_hwm_destroy(m);
-    free(input);
-    ftsa_program_free(&prog);
-    return st;
+    p->wgt_resident = run.prog.wgt_resident != 0;
+    ftsa_cli_hw_run_free(&run);
+    return FTSA_OK;
 }
 
 static uint64_t layer_macs(const ftsa_layer_t *l)

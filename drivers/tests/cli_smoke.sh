@@ -38,4 +38,43 @@ printf 'flip weight 99999 0\n' >"$tmp/sram-bad.txt"
 check run-sram-range 1 "word 99999 outside weight (16384 words)" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/sram-bad.txt" --images 10
 printf 'flip weight 0 0\nflip L1.weights 0 0\n' >"$tmp/mixed.txt"
 check run-mixed 1 "mixes SRAM-space and tensor-space faults" -- "$ftsa" run --model "$tmp/lin.ftsa" --faults "$tmp/mixed.txt" --images 10
+# SRAM-space draws on LeNet-5 (docs/faults.md): usage errors, geometry of the
+# RTL build, deterministic lists that replay on the cmodel back end.
+lenet=$(dirname "$0")/../../models/lenet5.ftsa
+check gen-sram-vs-tensor 2 "--memory (SRAM space) excludes --tensor" -- "$ftsa" faults gen --memory weight --tensor bias --ber 0.1
+check gen-sram-unknown 2 "--memory: unknown value 'dram'" -- "$ftsa" faults gen --memory dram --ber 0.1
+check gen-sram-words-range 2 "--words: 0-5000 outside acc's words 0..1023" -- "$ftsa" faults gen --memory acc --words 0-5000 --ber 0.1
+check gen-sram-words-bad 2 "--words: '9-3' is not a range" -- "$ftsa" faults gen --memory act --words 9-3 --ber 0.1
+check gen-sram-words-tensor 2 "need --memory" -- "$ftsa" faults gen --words 0-3 --ber 0.1
+check gen-seu-tensor 2 "--kind seu needs an SRAM" -- "$ftsa" faults gen --kind seu --ber 0.1
+check gen-rd-prob 2 "--kind rd needs --prob" -- "$ftsa" faults gen --memory acc --kind rd --ber 0.1
+check gen-rd-prob-range 2 "--prob: 2 is not a probability" -- "$ftsa" faults gen --memory acc --kind rd --prob 2 --ber 0.1
+check gen-cycles-kind 2 "--cycles is for --kind seu" -- "$ftsa" faults gen --memory acc --cycles 0-9 --ber 0.1
+check gen-sram-bits 2 "--bits: '32' is not .* within 32-bit lanes" -- "$ftsa" faults gen --memory acc --bits 32 --ber 0.1
+check gen-sram-array 2 "--array: .*supports 4, 8 and 16" -- "$ftsa" faults gen --memory acc --array 12 --ber 0.1
+check gen-sram-count 1 "faults requested, the region has 64 bits" -- "$ftsa" faults gen --memory thr --words 0-7 --bits msb --count 65
+check gen-sram-used 0 "weight words 0..[0-9]* of 64-bit words (N = 8)" -- "$ftsa" faults gen --memory weight --model "$lenet" --ber 1e-4 --seed 4 --out "$tmp/w.txt"
+"$ftsa" faults gen --memory weight --model "$lenet" --ber 1e-4 --seed 4 --out "$tmp/w2.txt" 2>/dev/null
+cmp -s "$tmp/w.txt" "$tmp/w2.txt" && echo "ok   gen-sram-deterministic" || { echo "FAIL gen-sram-deterministic"; fail=1; }
+check gen-sram-msb 0 "faults over 8192 bits of the acc SRAM" -- "$ftsa" faults gen --memory acc --bits msb --count 50 --out "$tmp/msb.txt"
+awk '$1 == "flip" && $4 % 32 != 31 { bad = 1 } END { exit bad }' "$tmp/msb.txt" && echo "ok   gen-sram-msb-lanes" || { echo "FAIL gen-sram-msb-lanes"; fail=1; }
+# Upsets fall inside the inference run by default.
+check gen-seu-cycles 0 "upsets in cycles 0\\.\\.[0-9]* (inference of" -- "$ftsa" faults gen --memory act --model "$lenet" --kind seu --count 40 --out "$tmp/seu.txt"
+last=$(sed -n 's/.*upsets in cycles 0\.\.\([0-9]*\).*/\1/p' "$tmp/out")
+awk -v last="$last" '$1 == "seu" { c = substr($5, 2) + 0; if (c > last) bad = 1 } END { exit bad }' "$tmp/seu.txt" && echo "ok   gen-seu-in-run" || { echo "FAIL gen-seu-in-run"; fail=1; }
+# Every memory, every kind, in one list per memory, replayed on the cmodel back end.
+for mem in weight act acc param thr; do
+    : >"$tmp/all-$mem.txt"
+    for kind in sa0 sa1 flip seu rd; do
+        prob=
+        [ "$kind" = rd ] && prob="--prob 0.05"
+        # shellcheck disable=SC2086 # $prob is empty or two words
+        "$ftsa" faults gen --memory "$mem" --model "$lenet" --kind "$kind" $prob --count 3 --seed 9 2>/dev/null |
+            grep -v '^#' >>"$tmp/all-$mem.txt" || { echo "FAIL gen-$mem-$kind"; fail=1; }
+    done
+    check "run-sram-$mem" 0 "back end cmodel, 15 faults from" -- "$ftsa" run --model "$lenet" --faults "$tmp/all-$mem.txt" --backend cmodel --images 20
+done
+# A list drawn for a 16 x 16 array does not fit the default 8 x 8 build.
+"$ftsa" faults gen --memory acc --array 16 --bits msb --count 200 --out "$tmp/acc16.txt" 2>/dev/null
+check run-sram-width 1 "acc16.txt: fault [0-9]*: bit [0-9]* outside acc's 256-bit words" -- "$ftsa" run --model "$lenet" --faults "$tmp/acc16.txt" --images 2
 exit $fail
