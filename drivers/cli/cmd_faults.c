@@ -240,6 +240,39 @@ done:
     return rc;
 }
 
+static int upset_cmp(const void *a, const void *b)
+{
+    const ftsa_fault_t *x = a, *y = b;
+    if (x->cycle != y->cycle)
+        return x->cycle < y->cycle ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The RTL's fault port takes one upset per cycle: say when two drawn upsets
+ * hit different words in one cycle (the rtl back end refuses such a list). */
+static void note_upset_clashes(const ftsa_fault_list_t *list)
+{
+    ftsa_fault_t *v = malloc((list->n ? list->n : 1) * sizeof *v);
+    if (!v)
+        return;
+    uint32_t n = 0, clashes = 0;
+    for (uint32_t i = 0; i < list->n; i++)
+        if (list->v[i].kind == FTSA_FAULT_SEU)
+            v[n++] = list->v[i];
+    qsort(v, n, sizeof *v, upset_cmp);
+    for (uint32_t i = 1, counted = 0; i < n; i++) {
+        if (v[i].cycle != v[i - 1].cycle)
+            counted = 0;
+        else if (v[i].index != v[i - 1].index && !counted)
+            clashes++, counted = 1;
+    }
+    if (clashes)
+        fprintf(stderr, "note: %u cycle%s hold%s upsets of several words: the rtl back end takes one "
+                        "upset per cycle and will refuse this list (cmodel runs it)\n",
+                clashes, clashes == 1 ? "" : "s", clashes == 1 ? "s" : "");
+    free(v);
+}
+
 /* Draws the list over the SRAM or tensor region o names. */
 static int gen_draw(const char *cmd, gen_opts_t *o, ftsa_fault_list_t *list, char *what,
                     size_t what_len, uint64_t *sites)
@@ -435,6 +468,7 @@ static int faults_gen(int argc, char **argv)
         } else {
             fprintf(stderr, "%u faults over %llu bits of %s\n", list.n,
                     (unsigned long long)sites, what);
+            note_upset_clashes(&list);
         }
     }
     ftsa_faults_free(&list);

@@ -62,6 +62,7 @@ awk '$1 == "flip" && $4 % 32 != 31 { bad = 1 } END { exit bad }' "$tmp/msb.txt" 
 check gen-seu-cycles 0 "upsets in cycles 0\\.\\.[0-9]* (inference of" -- "$ftsa" faults gen --memory act --model "$lenet" --kind seu --count 40 --out "$tmp/seu.txt"
 last=$(sed -n 's/.*upsets in cycles 0\.\.\([0-9]*\).*/\1/p' "$tmp/out")
 awk -v last="$last" '$1 == "seu" { c = substr($5, 2) + 0; if (c > last) bad = 1 } END { exit bad }' "$tmp/seu.txt" && echo "ok   gen-seu-in-run" || { echo "FAIL gen-seu-in-run"; fail=1; }
+check gen-seu-clash 0 "note: 1 cycle holds upsets of several words" -- "$ftsa" faults gen --memory weight --words 0-1 --kind seu --cycles 5-5 --count 128
 # Every memory, every kind, in one list per memory, replayed on the cmodel back end.
 for mem in weight act acc param thr; do
     : >"$tmp/all-$mem.txt"
