@@ -160,70 +160,87 @@ static void used_words(const ftsa_trace_t *t, ftsa_mem_t mem, uint32_t act_depth
     }
 }
 
-/* The SRAM region (geometry of the RTL build) and, for seu, the cycle range. */
-static int sram_region(const char *cmd, gen_opts_t *o, ftsa_sram_region_t *r)
+/* Defaults taken from one inference of the model on the cycle-accurate C
+ * model: the words it accesses (unless --words) and the run's cycles (seu
+ * without --cycles).  *run_cycles = the inference's length. */
+static int model_defaults(const char *cmd, gen_opts_t *o, ftsa_sram_region_t *r,
+                          uint64_t *run_cycles)
 {
     ftsa_err_t err = {0};
     ftsa_net_t net;
     ftsa_trace_t trace;
     ftsa_cli_hw_run_t run;
-    int need_run = (o->model_given && !o->words_given) ||
-                   (o->spec.kind == FTSA_FAULT_SEU && !o->cycles_given);
-    int rc = FTSA_EXIT_FAIL;
-    uint32_t elem, hw_mem = hw_mem_of((ftsa_mem_t)o->memory, &elem);
-    ftsa_trace_init(&trace, o->array_n);
-    memset(&run, 0, sizeof run);
-    if (need_run) {
-        if (ftsa_model_load(o->model, &net, &err)) {
-            ftsa_cli_error(cmd, "%s", err.msg);
-            goto done;
-        }
-        ftsa_status_t st = ftsa_cli_hw_run(&net, o->array_n, &trace, &run, &err);
-        ftsa_net_free(&net);
-        if (st) {
-            ftsa_cli_error(cmd, "%s: %s", o->model, err.msg);
-            goto done;
-        }
-    } else {
-        ftsa_hwm_default_cfg(o->array_n, &run.hw);
-        if (ftsa_hwm_create(&run.hw, &run.m, &err)) {
-            ftsa_cli_error(cmd, "--array: %s", err.msg);
-            rc = FTSA_EXIT_USAGE;
-            goto done;
-        }
+    if (ftsa_model_load(o->model, &net, &err)) {
+        ftsa_cli_error(cmd, "%s", err.msg);
+        return FTSA_EXIT_FAIL;
     }
-    uint32_t depth = ftsa_hwm_mem_depth(run.m, hw_mem);
-    uint64_t words = o->memory == FTSA_MEM_ACT ? 2ull * depth : depth;
+    ftsa_trace_init(&trace, o->array_n);
+    ftsa_status_t st = ftsa_cli_hw_run(&net, o->array_n, &trace, &run, &err);
+    ftsa_net_free(&net);
+    int rc = FTSA_EXIT_OK;
+    if (st) {
+        ftsa_cli_error(cmd, "%s: %s", o->model, err.msg);
+        rc = FTSA_EXIT_FAIL;
+    } else {
+        *run_cycles = run.infer_cycles;
+        if (o->model_given && !o->words_given) {
+            uint32_t first, end;
+            used_words(&trace, r->mem, run.hw.act_depth, &first, &end);
+            if (end) {
+                r->first = first;
+                r->count = end - first;
+            } else {
+                ftsa_cli_error(cmd, "%s: the inference never accesses the %s SRAM; give --words",
+                               o->model, ftsa_mem_name(r->mem));
+                rc = FTSA_EXIT_FAIL;
+            }
+        }
+        if (o->spec.kind == FTSA_FAULT_SEU && !o->cycles_given)
+            o->spec.cycle_first = 0, o->spec.cycle_end = run.infer_cycles;
+        ftsa_cli_hw_run_free(&run);
+    }
+    ftsa_trace_free(&trace);
+    return rc;
+}
+
+/* The SRAM region (geometry of the RTL build for --array) and, for seu, the
+ * cycle range. */
+static int sram_region(const char *cmd, gen_opts_t *o, ftsa_sram_region_t *r)
+{
+    ftsa_err_t err = {0};
+    ftsa_hw_cfg_t hw;
+    ftsa_hwm_t *geom;
+    uint32_t elem, hw_mem = hw_mem_of((ftsa_mem_t)o->memory, &elem);
+    ftsa_hwm_default_cfg(o->array_n, &hw);
+    if (ftsa_hwm_create(&hw, &geom, &err)) {
+        ftsa_cli_error(cmd, "--array: %s", err.msg);
+        return FTSA_EXIT_USAGE;
+    }
+    uint64_t words = ftsa_hwm_mem_depth(geom, hw_mem) * (o->memory == FTSA_MEM_ACT ? 2ull : 1ull);
     *r = (ftsa_sram_region_t){.mem = (ftsa_mem_t)o->memory,
                               .count = (uint32_t)words,
-                              .word_bits = ftsa_hwm_mem_width(run.m, hw_mem),
+                              .word_bits = ftsa_hwm_mem_width(geom, hw_mem),
                               .elem_bits = elem};
+    ftsa_hwm_destroy(geom);
     const char *name = ftsa_mem_name(r->mem);
     if (o->words_given) {
         if (o->words[1] >= words) {
             ftsa_cli_error(cmd, "--words: %llu-%llu outside %s's words 0..%llu (N = %u)",
                            (unsigned long long)o->words[0], (unsigned long long)o->words[1], name,
                            (unsigned long long)words - 1, o->array_n);
-            rc = FTSA_EXIT_USAGE;
-            goto done;
+            return FTSA_EXIT_USAGE;
         }
         r->first = (uint32_t)o->words[0];
         r->count = (uint32_t)(o->words[1] - o->words[0] + 1);
-    } else if (o->model_given) {
-        uint32_t first, end;
-        used_words(&trace, r->mem, run.hw.act_depth, &first, &end);
-        if (!end) {
-            ftsa_cli_error(cmd, "%s: the inference never accesses the %s SRAM; give --words",
-                           o->model, name);
-            goto done;
-        }
-        r->first = first;
-        r->count = end - first;
     }
-    if (o->spec.kind == FTSA_FAULT_SEU) {
-        o->spec.cycle_first = o->cycles_given ? o->cycles[0] : 0;
-        o->spec.cycle_end = o->cycles_given ? o->cycles[1] + 1 : run.infer_cycles;
-    }
+    if (o->spec.kind == FTSA_FAULT_SEU && o->cycles_given)
+        o->spec.cycle_first = o->cycles[0], o->spec.cycle_end = o->cycles[1] + 1;
+    uint64_t run_cycles = 0;
+    int need_run = (o->model_given && !o->words_given) ||
+                   (o->spec.kind == FTSA_FAULT_SEU && !o->cycles_given);
+    int rc = need_run ? model_defaults(cmd, o, r, &run_cycles) : FTSA_EXIT_OK;
+    if (rc)
+        return rc;
     fprintf(stderr, "%s words %u..%u of %u-bit words (N = %u)", name, r->first,
             r->first + r->count - 1, r->word_bits, o->array_n);
     if (o->spec.kind == FTSA_FAULT_SEU)
@@ -231,13 +248,9 @@ static int sram_region(const char *cmd, gen_opts_t *o, ftsa_sram_region_t *r)
                 (unsigned long long)o->spec.cycle_end - 1);
     if (need_run)
         fprintf(stderr, " (inference of %s: %llu cycles)", o->model,
-                (unsigned long long)run.infer_cycles);
+                (unsigned long long)run_cycles);
     fputc('\n', stderr);
-    rc = FTSA_EXIT_OK;
-done:
-    ftsa_cli_hw_run_free(&run);
-    ftsa_trace_free(&trace);
-    return rc;
+    return FTSA_EXIT_OK;
 }
 
 static int upset_cmp(const void *a, const void *b)
