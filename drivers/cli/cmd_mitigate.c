@@ -42,8 +42,11 @@ static void usage(FILE *out)
             "  --faults KIND     flip, sa0 or sa1 (default flip)\n"
             "  --tensors T       weights, bias or act, of all layers (default weights)\n"
             "  --bits B          all, msb or a list (default all)\n"
-            "  --space S         tensor (default); sram is refused until the fault library\n"
-            "                    draws SRAM-space faults\n"
+            "  --space S         tensor (default) or sram: faults in one SRAM of the\n"
+            "                    accelerator instead of a tensor\n"
+            "  --memory M        with sram: weight (default), act, acc, param or thr\n"
+            "  --words A-B|all   with sram: words of the memory (default all)\n"
+            "  --array N         array side of the SRAM geometry (default 8)\n"
             "  --backend NAME    back end of the sweeps (default cmodel)\n\n"
             "fitact:\n"
             "  --epochs N        post-training epochs (default 2)\n"
@@ -91,15 +94,10 @@ static int set_opt(opts_t *o, const char *name, const char *v)
     else if (!strcmp(name, "min-iters")) return ftsa_cli_u32(c, "--min-iters", v, 1, 100, &o->ca.min_iters);
     else if (!strcmp(name, "delta")) return ftsa_cli_double(c, "--delta", v, &o->ca.delta);
     else if (!strcmp(name, "max-drop")) return ftsa_cli_double(c, "--max-drop", v, &o->ca.max_drop);
-    else if (!strcmp(name, "space")) {
-        if (strcmp(v, "tensor") && strcmp(v, "sram")) {
-            ftsa_cli_error(c, "--space: '%s' is not tensor or sram", v);
-            return -1;
-        }
-        o->ca.sweep.space = strcmp(v, "sram") ? FTSA_MIT_SPACE_TENSOR : FTSA_MIT_SPACE_SRAM;
-    } else if (!strcmp(name, "ber") || !strcmp(name, "trials") || !strcmp(name, "images") ||
-               !strcmp(name, "first") || !strcmp(name, "faults") || !strcmp(name, "tensors") ||
-               !strcmp(name, "bits") || !strcmp(name, "backend"))
+    else if (!strcmp(name, "ber") || !strcmp(name, "trials") || !strcmp(name, "images") ||
+             !strcmp(name, "first") || !strcmp(name, "faults") || !strcmp(name, "tensors") ||
+             !strcmp(name, "bits") || !strcmp(name, "backend") || !strcmp(name, "space") ||
+             !strcmp(name, "memory") || !strcmp(name, "words") || !strcmp(name, "array"))
         return sweep_key(o, name, v);
     else if (!strcmp(name, "epochs")) return ftsa_cli_u32(c, "--epochs", v, 1, 1000, &o->fa.epochs);
     else if (!strcmp(name, "lambda")) return ftsa_cli_double(c, "--lambda", v, &o->fa.lambda);
@@ -175,12 +173,10 @@ static int parse(int argc, char **argv, opts_t *o)
         return FTSA_EXIT_USAGE;
     }
     ftsa_err_t err = {0};
-    ftsa_mit_space_t space = o->ca.sweep.space;
     if (ftsa_mit_sweep_from_camp(&o->sweep_cfg, &o->ca.sweep, &err)) {
         ftsa_cli_error("mitigate", "%s", err.msg);
         return FTSA_EXIT_USAGE;
     }
-    o->ca.sweep.space = space;
     return -1;
 }
 

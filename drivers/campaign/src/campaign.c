@@ -55,6 +55,11 @@ static ftsa_status_t campaign_hash(ftsa_camp_t *camp, ftsa_err_t *err)
         uint32_t v[5] = {cv->scope, cv->region.tensor, cv->region.layer, cv->region.bit_mask,
                          cv->kind};
         HASH_VAL(h, v);
+        if (cv->sram) { /* tensor-space campaigns keep the hash they always had */
+            const ftsa_sram_region_t *r = &cv->sram_region;
+            uint32_t w[6] = {r->mem, r->first, r->count, r->word_bits, r->elem_bits, r->bit_mask};
+            HASH_VAL(h, w);
+        }
     }
     for (uint32_t p = 0; p < camp->plan.n_points; p++) {
         HASH_VAL(h, camp->plan.points[p].rate);
@@ -130,6 +135,21 @@ uint64_t ftsa_camp_trial_seed(uint64_t seed, uint32_t point, uint32_t trial)
     return ftsa_rng_u64(&rng);
 }
 
+ftsa_status_t ftsa_camp_draw(const ftsa_net_t *net, const ftsa_camp_curve_t *cv,
+                             ftsa_camp_mode_t mode, double rate, uint64_t seed,
+                             ftsa_fault_list_t *list, ftsa_err_t *err)
+{
+    int ber = mode == FTSA_CAMP_MODE_BER;
+    if (cv->sram) {
+        ftsa_fault_spec_t spec = {.kind = cv->kind};
+        return ber ? ftsa_faults_gen_sram_ber(&cv->sram_region, &spec, rate, seed, list, err)
+                   : ftsa_faults_gen_sram_count(&cv->sram_region, &spec, (uint64_t)rate, seed, list,
+                                                err);
+    }
+    return ber ? ftsa_faults_gen_ber(net, &cv->region, cv->kind, rate, seed, list, err)
+               : ftsa_faults_gen_count(net, &cv->region, cv->kind, (uint64_t)rate, seed, list, err);
+}
+
 ftsa_status_t ftsa_camp_run_trial(ftsa_camp_t *camp, uint32_t point, uint32_t trial,
                                   ftsa_camp_row_t *row, ftsa_err_t *err)
 {
@@ -143,12 +163,8 @@ ftsa_status_t ftsa_camp_run_trial(ftsa_camp_t *camp, uint32_t point, uint32_t tr
     row->trial_seed = ftsa_camp_trial_seed(camp->cfg.seed, point, trial);
     row->images = camp->cfg.images;
     camp->list.n = 0;
-    ftsa_status_t st =
-        camp->cfg.mode == FTSA_CAMP_MODE_BER
-            ? ftsa_faults_gen_ber(&camp->net, &cv->region, cv->kind, pt->rate, row->trial_seed,
-                                  &camp->list, err)
-            : ftsa_faults_gen_count(&camp->net, &cv->region, cv->kind, (uint64_t)pt->rate,
-                                    row->trial_seed, &camp->list, err);
+    ftsa_status_t st = ftsa_camp_draw(&camp->net, cv, camp->cfg.mode, pt->rate, row->trial_seed,
+                                      &camp->list, err);
     if (!st)
         st = ftsa_dev_set_faults(camp->dev, &camp->list, err);
     if (!st)

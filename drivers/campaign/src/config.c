@@ -11,7 +11,7 @@
 static const char *const keys[] = {
     "model", "backend", "data", "out", "faults", "tensors", "layers", "bits", "ber", "count",
     "trials", "margin", "confidence", "images", "first", "seed", "per_layer", "per_memory",
-    "array", NULL,
+    "array", "space", "memory", "words", NULL,
 };
 
 const char *const *ftsa_camp_config_keys(void)
@@ -288,6 +288,34 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
             cfg->tensors = m;
         return st;
     }
+    if (!strcmp(key, "space")) {
+        if (strcmp(value, "tensor") && strcmp(value, "sram"))
+            return BAD("%s: key 'space': '%s' is not tensor or sram", where, value);
+        cfg->sram = !strcmp(value, "sram");
+        return FTSA_OK;
+    }
+    if (!strcmp(key, "memory")) {
+        for (uint32_t m = 0; m < FTSA_MEM_COUNT; m++)
+            if (!strcmp(value, ftsa_mem_name((ftsa_mem_t)m))) {
+                cfg->memory = (ftsa_mem_t)m;
+                return FTSA_OK;
+            }
+        return BAD("%s: key 'memory': '%s' is not weight, act, acc, param or thr", where, value);
+    }
+    if (!strcmp(key, "words")) {
+        unsigned long long a, z;
+        int used = 0;
+        if (!strcmp(value, "all")) {
+            cfg->words_first = cfg->words_count = 0;
+            return FTSA_OK;
+        }
+        if (sscanf(value, "%llu-%llu%n", &a, &z, &used) != 2 || value[used] || z < a ||
+            z >= UINT32_MAX)
+            return BAD("%s: key 'words': '%s' is not 'all' or a range A-B", where, value);
+        cfg->words_first = (uint32_t)a;
+        cfg->words_count = (uint32_t)(z - a + 1);
+        return FTSA_OK;
+    }
     if (!strcmp(key, "layers")) {
         ftsa_camp_config_t tmp = *cfg;
         tmp.n_layers = 0;
@@ -431,7 +459,7 @@ ftsa_status_t ftsa_camp_config_check(const ftsa_camp_config_t *cfg, ftsa_err_t *
         return BAD("neither key 'ber' nor key 'count' lists a value");
     if (cfg->bits == FTSA_CAMP_BITS_MASK && !cfg->bit_mask)
         return BAD("key 'bits' selects no bit");
-    if (cfg->bits == FTSA_CAMP_BITS_MASK && (cfg->bit_mask >> 8) &&
+    if (cfg->bits == FTSA_CAMP_BITS_MASK && (cfg->bit_mask >> 8) && !cfg->sram &&
         (cfg->tensors & ~(1u << FTSA_TENSOR_BIAS)))
         return BAD("key 'bits': bits above 7 exist only in the 32-bit bias, but key 'tensors' "
                    "also selects an 8-bit tensor");
@@ -478,4 +506,12 @@ void ftsa_camp_config_write(const ftsa_camp_config_t *cfg, FILE *out)
             "per_layer = %s\nper_memory = %s\narray = %u\n",
             cfg->margin, cfg->confidence, cfg->images, cfg->first, (unsigned long long)cfg->seed,
             cfg->per_layer ? "on" : "off", cfg->per_memory ? "on" : "off", cfg->array_n);
+    if (cfg->sram) {
+        fprintf(out, "space = sram\nmemory = %s\nwords = ", ftsa_mem_name(cfg->memory));
+        if (cfg->words_count)
+            fprintf(out, "%u-%llu\n", cfg->words_first,
+                    (unsigned long long)cfg->words_first + cfg->words_count - 1);
+        else
+            fprintf(out, "all\n");
+    }
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ftsa/campaign.h"
+#include "ftsa/hw_regs.h"
+#include "ftsa/hwmodel.h"
 
 static const char *const kind_names[] = {"sa0", "sa1", "flip"};
 
@@ -131,12 +133,90 @@ static ftsa_status_t add_curves(builder_t *b, const ftsa_camp_config_t *cfg, con
     return st;
 }
 
+/* The accelerator memory holding SRAM-space memory mem, and its element width. */
+static uint32_t hw_memory(ftsa_mem_t mem, uint32_t *elem_bits)
+{
+    *elem_bits = mem == FTSA_MEM_ACC || mem == FTSA_MEM_PARAM ? 32 : 8;
+    switch (mem) {
+    case FTSA_MEM_WEIGHT: return FTSA_HW_MEM_WGT;
+    case FTSA_MEM_ACT: return FTSA_HW_MEM_ACT0;
+    case FTSA_MEM_ACC: return FTSA_HW_MEM_ACC;
+    case FTSA_MEM_PARAM: return FTSA_HW_MEM_PAR;
+    default: return FTSA_HW_MEM_THR;
+    }
+}
+
+ftsa_status_t ftsa_camp_sram_region(const ftsa_camp_config_t *cfg, ftsa_sram_region_t *r,
+                                    ftsa_err_t *err)
+{
+    ftsa_hw_cfg_t hw;
+    ftsa_hwm_t *geom;
+    uint32_t elem, mem = hw_memory(cfg->memory, &elem);
+    ftsa_hwm_default_cfg(cfg->array_n, &hw);
+    ftsa_status_t st = ftsa_hwm_create(&hw, &geom, err);
+    if (st) {
+        ftsa_err_prefix(err, "key 'array': ");
+        return st;
+    }
+    /* Both activation buffers make one SRAM-space memory (docs/faults.md). */
+    uint64_t words = (uint64_t)ftsa_hwm_mem_depth(geom, mem) * (cfg->memory == FTSA_MEM_ACT ? 2 : 1);
+    memset(r, 0, sizeof *r);
+    r->mem = cfg->memory;
+    r->word_bits = ftsa_hwm_mem_width(geom, mem);
+    r->elem_bits = elem;
+    ftsa_hwm_destroy(geom);
+    r->first = cfg->words_count ? cfg->words_first : 0;
+    r->count = cfg->words_count ? cfg->words_count : (uint32_t)words;
+    if ((uint64_t)r->first + r->count > words)
+        return ftsa_fail(err, FTSA_E_INVALID, "key 'words': %u-%llu outside the %s SRAM's words "
+                         "0..%llu (array %u)", r->first, (unsigned long long)r->first + r->count - 1,
+                         ftsa_mem_name(cfg->memory), (unsigned long long)words - 1, cfg->array_n);
+    uint32_t all = elem >= 32 ? UINT32_MAX : (1u << elem) - 1;
+    r->bit_mask = cfg->bits == FTSA_CAMP_BITS_MSB    ? 1u << (elem - 1)
+                  : cfg->bits == FTSA_CAMP_BITS_MASK ? cfg->bit_mask & all
+                                                     : 0;
+    if (cfg->bits == FTSA_CAMP_BITS_MASK && !r->bit_mask)
+        return ftsa_fail(err, FTSA_E_INVALID, "key 'bits': no such bit in the %u-bit elements of "
+                         "the %s SRAM", elem, ftsa_mem_name(cfg->memory));
+    return FTSA_OK;
+}
+
+/* SRAM space: one curve per fault kind over the configured memory. */
+static ftsa_status_t add_sram_curves(builder_t *b, const ftsa_camp_config_t *cfg, ftsa_err_t *err)
+{
+    ftsa_sram_region_t r;
+    ftsa_status_t st = ftsa_camp_sram_region(cfg, &r, err);
+    for (uint32_t k = 0; k < 3 && !st; k++) {
+        if (!(cfg->kinds >> k & 1))
+            continue;
+        ftsa_camp_plan_t *p = b->plan;
+        ftsa_camp_curve_t *c = realloc(p->curves, (p->n_curves + 1) * sizeof *c);
+        if (!c)
+            return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the campaign plan");
+        p->curves = c;
+        b->cap = p->n_curves + 1;
+        c = &p->curves[p->n_curves++];
+        memset(c, 0, sizeof *c);
+        c->scope = FTSA_CAMP_SCOPE_TARGET;
+        c->sram = 1;
+        c->sram_region = r;
+        c->kind = k;
+        c->sites = ftsa_sram_region_bits(&r);
+        snprintf(c->name, sizeof c->name, "%s %s SRAM", kind_names[k], ftsa_mem_name(r.mem));
+        if (cfg->mode == FTSA_CAMP_MODE_COUNT && cfg->rates[cfg->n_rates - 1] > (double)c->sites)
+            return ftsa_fail(err, FTSA_E_INVALID,
+                             "key 'count': %.0f faults do not fit in the %llu bits of %s",
+                             cfg->rates[cfg->n_rates - 1], (unsigned long long)c->sites, c->name);
+    }
+    return st;
+}
+
 ftsa_status_t ftsa_camp_plan_build(const ftsa_camp_config_t *cfg, const ftsa_net_t *net,
                                    ftsa_camp_plan_t *plan, ftsa_err_t *err)
 {
     memset(plan, 0, sizeof *plan);
     builder_t b = {plan, 0};
-    ftsa_status_t st = add_curves(&b, cfg, net, err);
+    ftsa_status_t st = cfg->sram ? add_sram_curves(&b, cfg, err) : add_curves(&b, cfg, net, err);
     if (!st && !plan->n_curves)
         st = ftsa_fail(err, FTSA_E_INVALID, "the targets select no fault site in this network");
     if (!st) {

@@ -190,15 +190,19 @@ ftsa_status_t ftsa_camp_write_summary(const ftsa_camp_t *camp, const ftsa_camp_s
         const ftsa_camp_curve_stats_t *cs = &s->curves[c];
         fprintf(f, "    {\"name\": ");
         ftsa_camp_json_str(f, cv->name);
-        fprintf(f, ", \"scope\": \"%s\", \"kind\": \"%s\", \"tensor\": \"%s\", \"layer\": ",
-                scope_names[cv->scope], ftsa_fault_kind_name(cv->kind),
-                ftsa_tensor_name(cv->region.tensor));
-        if (cv->region.layer == FTSA_ALL_LAYERS)
-            fprintf(f, "\"all\"");
+        fprintf(f, ", \"scope\": \"%s\", \"kind\": \"%s\", ", scope_names[cv->scope],
+                ftsa_fault_kind_name(cv->kind));
+        if (cv->sram)
+            fprintf(f, "\"memory\": \"%s\", \"words\": [%u, %u], \"word_bits\": %u",
+                    ftsa_mem_name(cv->sram_region.mem), cv->sram_region.first,
+                    cv->sram_region.count, cv->sram_region.word_bits);
+        else if (cv->region.layer == FTSA_ALL_LAYERS)
+            fprintf(f, "\"tensor\": \"%s\", \"layer\": \"all\"", ftsa_tensor_name(cv->region.tensor));
         else
-            fprintf(f, "%u", cv->region.layer);
+            fprintf(f, "\"tensor\": \"%s\", \"layer\": %u", ftsa_tensor_name(cv->region.tensor),
+                    cv->region.layer);
         fprintf(f, ", \"bit_mask\": %u, \"sites\": %" PRIu64 ",\n     \"auc_linear\": ",
-                cv->region.bit_mask, cv->sites);
+                cv->sram ? cv->sram_region.bit_mask : cv->region.bit_mask, cv->sites);
         ftsa_camp_json_num(f, cs->auc_linear);
         fprintf(f, ", \"auc_log\": ");
         ftsa_camp_json_num(f, cs->auc_log);

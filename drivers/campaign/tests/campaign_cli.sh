@@ -26,6 +26,11 @@ check too-many-images 2 "keys 'first' and 'images'" -- \
 check dry-run 0 "6 curves x 2 rates = 12 points, 36 trials" -- \
     "$ftsa" campaign "${small[@]}" --dry-run --out "$tmp/x"
 [ -e "$tmp/x" ] && { echo "FAIL dry run created the output directory"; fail=1; }
+check sram-dry-run 0 "flip weight SRAM, 6400 sites" -- \
+    "$ftsa" campaign "${small[@]}" --space sram --words 0-99 --dry-run --out "$tmp/x"
+check sram-bad-memory 2 "key 'memory': 'dram'" -- "$ftsa" campaign --space sram --memory dram
+check sram-bad-words 2 "key 'words': 5-99999 outside the weight SRAM" -- \
+    "$ftsa" campaign "${small[@]}" --space sram --words 5-99999 --out "$tmp/x"
 
 # Flags override the file: the file asks for 7 trials, the flag for 3.
 printf 'trials = 7\nper_layer = off\nout = %s\n' "$tmp/a" >"$tmp/ok.cfg"

@@ -11,9 +11,9 @@ void ftsa_mit_sweep_defaults(ftsa_mit_sweep_t *sw)
 {
     memset(sw, 0, sizeof *sw);
     sw->backend = "cmodel";
-    sw->space = FTSA_MIT_SPACE_TENSOR;
-    sw->region = (ftsa_tensor_region_t){FTSA_TENSOR_WEIGHTS, FTSA_ALL_LAYERS, 0};
-    sw->kind = FTSA_FAULT_FLIP;
+    sw->array_n = 8;
+    sw->curve.region = (ftsa_tensor_region_t){FTSA_TENSOR_WEIGHTS, FTSA_ALL_LAYERS, 0};
+    sw->curve.kind = FTSA_FAULT_FLIP;
     sw->n_rates = 4;
     for (uint32_t i = 0; i < 4; i++)
         sw->rates[i] = pow(10.0, -4.0 + i);
@@ -25,10 +25,6 @@ void ftsa_mit_sweep_defaults(ftsa_mit_sweep_t *sw)
 
 static ftsa_status_t check_sweep(const ftsa_mit_sweep_t *sw, ftsa_err_t *err)
 {
-    if (sw->space != FTSA_MIT_SPACE_TENSOR)
-        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
-                         "SRAM-space sweeps need SRAM fault draws, which the fault library does "
-                         "not provide yet; use tensor space");
     if (!sw->ds || !sw->images || (uint64_t)sw->first + sw->images > sw->ds->count)
         return ftsa_fail(err, FTSA_E_INVALID, "sweep images %u..%llu are not in the data set",
                          sw->first, (unsigned long long)sw->first + sw->images - 1);
@@ -49,8 +45,8 @@ static ftsa_status_t run_rate(const ftsa_mit_sweep_t *sw, const ftsa_net_t *net,
     for (uint32_t t = 0; t < sw->trials; t++) {
         uint32_t correct;
         list->n = 0;
-        ftsa_status_t st = ftsa_faults_gen_ber(net, &sw->region, sw->kind, sw->rates[r],
-                                               ftsa_camp_trial_seed(sw->seed, r, t), list, err);
+        ftsa_status_t st = ftsa_camp_draw(net, &sw->curve, FTSA_CAMP_MODE_BER, sw->rates[r],
+                                          ftsa_camp_trial_seed(sw->seed, r, t), list, err);
         if (!st)
             st = ftsa_dev_set_faults(dev, list, err);
         if (!st)
@@ -70,7 +66,7 @@ ftsa_status_t ftsa_mit_sweep_base(const ftsa_mit_sweep_t *sw, const ftsa_net_t *
 {
     ftsa_status_t st = check_sweep(sw, err);
     ftsa_dev_t *dev;
-    ftsa_dev_opts_t opts = {0};
+    ftsa_dev_opts_t opts = {.array_n = sw->array_n};
     if (!st)
         st = ftsa_dev_open(sw->backend ? sw->backend : "cmodel", net, &opts, &dev, err);
     if (st)
@@ -90,7 +86,7 @@ ftsa_status_t ftsa_mit_sweep_run(const ftsa_mit_sweep_t *sw, const ftsa_net_t *n
     if (st)
         return st;
     ftsa_dev_t *dev;
-    ftsa_dev_opts_t opts = {0};
+    ftsa_dev_opts_t opts = {.array_n = sw->array_n};
     st = ftsa_dev_open(sw->backend ? sw->backend : "cmodel", net, &opts, &dev, err);
     if (st)
         return st;
@@ -126,17 +122,29 @@ ftsa_status_t ftsa_mit_sweep_from_camp(const ftsa_camp_config_t *cfg, ftsa_mit_s
     if (cfg->n_rates < 2 || cfg->n_rates > FTSA_MIT_MAX_RATES)
         return ftsa_fail(err, FTSA_E_INVALID, "a validation sweep takes 2..%d BERs, not %u",
                          FTSA_MIT_MAX_RATES, cfg->n_rates);
-    if ((cfg->kinds & (cfg->kinds - 1)) || (cfg->tensors & (cfg->tensors - 1)) || cfg->n_layers)
-        return ftsa_fail(err, FTSA_E_INVALID,
-                         "a validation sweep takes one fault kind and one tensor of all layers");
+    if ((cfg->kinds & (cfg->kinds - 1)) ||
+        (!cfg->sram && ((cfg->tensors & (cfg->tensors - 1)) || cfg->n_layers)))
+        return ftsa_fail(err, FTSA_E_INVALID, "a validation sweep takes one fault kind and one "
+                                              "tensor of all layers (or one SRAM memory)");
     if (!cfg->trials)
         return ftsa_fail(err, FTSA_E_INVALID, "a validation sweep needs a number of trials");
-    sw->kind = (ftsa_fault_kind_t)lowest_bit(cfg->kinds);
-    sw->region.tensor = (ftsa_tensor_t)lowest_bit(cfg->tensors);
-    sw->region.layer = FTSA_ALL_LAYERS;
-    sw->region.bit_mask = cfg->bits == FTSA_CAMP_BITS_ALL ? 0 : cfg->bit_mask;
-    if (cfg->bits == FTSA_CAMP_BITS_MSB)
-        sw->region.bit_mask = sw->region.tensor == FTSA_TENSOR_BIAS ? 1u << 31 : 1u << 7;
+    memset(&sw->curve, 0, sizeof sw->curve);
+    sw->curve.kind = (ftsa_fault_kind_t)lowest_bit(cfg->kinds);
+    sw->curve.sram = cfg->sram;
+    if (cfg->sram) {
+        ftsa_status_t st = ftsa_camp_sram_region(cfg, &sw->curve.sram_region, err);
+        if (st)
+            return st;
+    } else {
+        ftsa_tensor_t t = (ftsa_tensor_t)lowest_bit(cfg->tensors);
+        uint32_t bits = ftsa_tensor_bits(t);
+        sw->curve.region = (ftsa_tensor_region_t){t, FTSA_ALL_LAYERS, 0};
+        if (cfg->bits == FTSA_CAMP_BITS_MSB)
+            sw->curve.region.bit_mask = 1u << (bits - 1);
+        else if (cfg->bits == FTSA_CAMP_BITS_MASK)
+            sw->curve.region.bit_mask = cfg->bit_mask;
+    }
+    sw->array_n = cfg->array_n;
     sw->n_rates = cfg->n_rates;
     memcpy(sw->rates, cfg->rates, cfg->n_rates * sizeof cfg->rates[0]);
     sw->trials = cfg->trials;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ftsa mitigate and ftsa compare-mitigations from the command line: usage
-# errors exit 2, SRAM-space sweeps are refused (exit 1), Ranger keeps the
+# errors exit 2 (also bad SRAM words), Ranger keeps the
 # accuracy, a small FT-ClipAct search and FitAct run are byte-identical when
 # repeated (determinism for a seed), and a small comparison writes its report,
 # resumes without rerunning anything, and refuses a variant of another shape;
@@ -17,8 +17,8 @@ check bad-method 2 "unknown method 'clip'" -- "$ftsa" mitigate clip --out "$tmp/
 check no-out 2 "--out FILE is required" -- "$ftsa" mitigate ranger
 check bad-option 2 "unknown option '--frob'" -- "$ftsa" mitigate ranger --frob 1 --out "$tmp/x"
 check bad-ber 2 "key 'ber'" -- "$ftsa" mitigate clipact --ber 2 --out "$tmp/x"
-check bad-space 2 "--space: 'disk'" -- "$ftsa" mitigate clipact --space disk --out "$tmp/x"
-check sram-space 1 "SRAM-space sweeps" -- "$ftsa" mitigate clipact --space sram --out "$tmp/x"
+check bad-space 2 "key 'space': 'disk'" -- "$ftsa" mitigate clipact --space disk --out "$tmp/x"
+check bad-words 2 "key 'words'" -- "$ftsa" mitigate clipact --space sram --words 9-99999 --out "$tmp/x"
 check bad-model 1 "nope.ftsa" -- "$ftsa" mitigate ranger --model "$tmp/nope.ftsa" --out "$tmp/x"
 
 # A model profiled on a few images, so that each command below need not profile 5000.

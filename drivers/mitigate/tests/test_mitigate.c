@@ -118,11 +118,37 @@ START_TEST(sweep_is_deterministic)
     /* Normalized by a reference accuracy instead of its own. */
     ck_assert_int_eq(ftsa_mit_sweep_run(&sw, &net, 2 * c.base_acc, &b, &err), FTSA_OK);
     ck_assert_double_eq_tol(b.auc, c.auc / 2, 1e-9);
-    sw.space = FTSA_MIT_SPACE_SRAM;
-    ck_assert_int_eq(ftsa_mit_sweep_run(&sw, &net, 0.0, &a, &err), FTSA_E_UNSUPPORTED);
-    sw.space = FTSA_MIT_SPACE_TENSOR;
     sw.rates[1] = sw.rates[0];
     ck_assert_int_eq(ftsa_mit_sweep_run(&sw, &net, 0.0, &a, &err), FTSA_E_INVALID);
+}
+END_TEST
+
+/* SRAM-space sweeps: weight-SRAM flips through the campaign config keys. */
+START_TEST(sram_sweep)
+{
+    ftsa_err_t err = {0};
+    ftsa_camp_config_t cfg;
+    ftsa_camp_config_defaults(&cfg);
+    ck_assert(!ftsa_camp_config_set(&cfg, "space", "sram", "test", &err));
+    ck_assert(!ftsa_camp_config_set(&cfg, "words", "0-7935", "test", &err));
+    ck_assert(!ftsa_camp_config_set(&cfg, "ber", "1e-4, 1e-2", "test", &err));
+    cfg.trials = 2, cfg.images = 40, cfg.first = FTSA_PROFILE_FIRST;
+    ftsa_mit_sweep_t sw;
+    ftsa_mit_sweep_defaults(&sw);
+    ck_assert_int_eq(ftsa_mit_sweep_from_camp(&cfg, &sw, &err), FTSA_OK);
+    ck_assert(sw.curve.sram);
+    ck_assert_int_eq(sw.curve.sram_region.mem, FTSA_MEM_WEIGHT);
+    ck_assert_uint_eq(sw.curve.sram_region.word_bits, 64); /* 8 lanes at N = 8 */
+    ck_assert_uint_eq(sw.curve.sram_region.count, 7936);
+    sw.ds = &train;
+    ftsa_mit_sweep_result_t a, b;
+    ck_assert_int_eq(ftsa_mit_sweep_run(&sw, &net, 0.0, &a, &err), FTSA_OK);
+    ck_assert_int_eq(ftsa_mit_sweep_run(&sw, &net, 0.0, &b, &err), FTSA_OK);
+    ck_assert_mem_eq(&a, &b, sizeof a);
+    ck_assert(a.mean_acc[1] < a.base_acc - 20.0); /* 1% of the weight SRAM's bits flipped */
+    ck_assert(!ftsa_camp_config_set(&cfg, "words", "0-99999", "test", &err));
+    ck_assert_int_eq(ftsa_mit_sweep_from_camp(&cfg, &sw, &err), FTSA_E_INVALID);
+    ck_assert_ptr_nonnull(strstr(err.msg, "words"));
 }
 END_TEST
 
@@ -178,6 +204,7 @@ int main(void)
     tcase_add_test(t, ranger_saturates_at_layer_max);
     tcase_add_test(t, neuron_and_channel_thresholds);
     tcase_add_test(t, sweep_is_deterministic);
+    tcase_add_test(t, sram_sweep);
     tcase_add_test(t, clipact_search);
     suite_add_tcase(s, t);
     return ftsa_check_run(s);

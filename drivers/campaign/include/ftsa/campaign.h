@@ -54,6 +54,11 @@ typedef struct {
     uint64_t seed;
     int per_layer, per_memory;
     uint32_t array_n;
+    /* SRAM space (space = sram): faults over words of one memory of the
+     * accelerator as built for array_n, instead of the tensors above. */
+    int sram;
+    ftsa_mem_t memory;
+    uint32_t words_first, words_count; /* words_count 0: the whole memory */
 } ftsa_camp_config_t;
 
 void ftsa_camp_config_defaults(ftsa_camp_config_t *cfg);
@@ -74,9 +79,11 @@ const char *const *ftsa_camp_config_keys(void);
 typedef enum { FTSA_CAMP_SCOPE_TARGET = 0, FTSA_CAMP_SCOPE_LAYER = 1, FTSA_CAMP_SCOPE_MEMORY = 2 } ftsa_camp_scope_t;
 
 typedef struct {
-    char name[64]; /* e.g. "flip weights all", "flip weights L3" */
+    char name[64]; /* e.g. "flip weights all", "flip weights L3", "flip weight SRAM" */
     ftsa_camp_scope_t scope;
+    int sram;                 /* 1: faults over sram_region, 0: over region */
     ftsa_tensor_region_t region;
+    ftsa_sram_region_t sram_region;
     ftsa_fault_kind_t kind;
     uint64_t sites;       /* fault sites (bits) of the region */
     uint32_t first_point; /* points [first_point, first_point + n_rates) */
@@ -95,6 +102,11 @@ typedef struct {
     ftsa_camp_point_t *points;
     uint64_t n_trials; /* over all points */
 } ftsa_camp_plan_t;
+
+/* The SRAM region of cfg (memory, words, bits) on the hardware built for
+ * cfg->array_n. */
+ftsa_status_t ftsa_camp_sram_region(const ftsa_camp_config_t *cfg, ftsa_sram_region_t *r,
+                                    ftsa_err_t *err);
 
 /* Expand cfg over net into curves and points. */
 ftsa_status_t ftsa_camp_plan_build(const ftsa_camp_config_t *cfg, const ftsa_net_t *net,
@@ -127,6 +139,11 @@ void ftsa_camp_close(ftsa_camp_t *camp);
 /* Seed of (point, trial): an independent stream of cfg.seed, so results do
  * not depend on which process runs the trial or when. */
 uint64_t ftsa_camp_trial_seed(uint64_t seed, uint32_t point, uint32_t trial);
+/* Draw a curve's faults at one rate (a BER, or a fault count in count mode)
+ * from seed into list (appended). */
+ftsa_status_t ftsa_camp_draw(const ftsa_net_t *net, const ftsa_camp_curve_t *cv,
+                             ftsa_camp_mode_t mode, double rate, uint64_t seed,
+                             ftsa_fault_list_t *list, ftsa_err_t *err);
 /* Draw the trial's faults, install them and classify the images. */
 ftsa_status_t ftsa_camp_run_trial(ftsa_camp_t *camp, uint32_t point, uint32_t trial,
                                   ftsa_camp_row_t *row, ftsa_err_t *err);

@@ -47,21 +47,16 @@ ftsa_status_t ftsa_mit_apply_neuron_thresholds(ftsa_net_t *net, int8_t *const *t
  * per-layer thresholds, threshold SRAM for per-channel and per-neuron). */
 uint64_t ftsa_mit_thr_bytes(const ftsa_net_t *net);
 
-/* Where the faults of a validation sweep are drawn. */
-typedef enum {
-    FTSA_MIT_SPACE_TENSOR = 0, /* tensor space: a tensor of every layer (ftsa_faults_gen_ber) */
-    FTSA_MIT_SPACE_SRAM = 1    /* SRAM space: not drawn by the fault library yet (refused) */
-} ftsa_mit_space_t;
-
 /* A fault sweep on a slice of images: for every rate, trials fault lists are
- * drawn with the campaign's trial seeds (ftsa_camp_trial_seed(seed, rate
- * index, trial)), installed on a device of backend and the images classified.
- * The same sweep gives every network of the same shape the same fault lists. */
+ * drawn over curve (a campaign curve: a tensor region or an SRAM region, and a
+ * fault kind) with the campaign's trial seeds (ftsa_camp_trial_seed(seed,
+ * rate index, trial)), installed on a device of backend and the images
+ * classified.  The same sweep gives every network of the same shape the same
+ * fault lists. */
 typedef struct {
     const char *backend;       /* "cmodel" by default */
-    ftsa_mit_space_t space;
-    ftsa_tensor_region_t region;
-    ftsa_fault_kind_t kind;
+    uint32_t array_n;          /* array side of hardware back ends and SRAM geometry (8) */
+    ftsa_camp_curve_t curve;   /* where and what (name, scope and sites unused) */
     uint32_t n_rates;
     double rates[FTSA_MIT_MAX_RATES]; /* BERs, ascending, > 0 */
     uint32_t trials;
@@ -88,9 +83,10 @@ ftsa_status_t ftsa_mit_sweep_run(const ftsa_mit_sweep_t *sw, const ftsa_net_t *n
                                  ftsa_mit_sweep_result_t *res, ftsa_err_t *err);
 
 /* Sweep settings from campaign config keys (ber, trials, seed, images,
- * first, backend, faults, tensors, bits), so sweeps and campaigns read the
- * same syntax: one fault kind, one tensor of all layers, BER mode.  The
- * backend string stays owned by cfg; ds is left as it was. */
+ * first, backend, array, faults, tensors, bits, space, memory, words), so
+ * sweeps and campaigns read the same syntax: BER mode, one fault kind, and one
+ * tensor of all layers or (space = sram) one SRAM memory.  The backend string
+ * stays owned by cfg; ds is left as it was. */
 ftsa_status_t ftsa_mit_sweep_from_camp(const ftsa_camp_config_t *cfg, ftsa_mit_sweep_t *sw,
                                        ftsa_err_t *err);
 
