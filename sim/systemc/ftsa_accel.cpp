@@ -12,8 +12,12 @@ namespace ftsa {
 
 Accel::Accel(sc_core::sc_module_name name)
     : sc_module(name), clk_i("clk_i"), rst_ni("rst_ni"), irq_o("irq_o"), csr("csr"), dma("dma"),
-      rtl_(new Vftsa_top_sc("rtl"))
+      ctx_(new VerilatedContext)
 {
+    // A SystemC model takes the thread's current context, which another
+    // model (the plain simulator) may have set and since deleted: give it its own.
+    Verilated::threadContextp(ctx_.get());
+    rtl_.reset(new Vftsa_top_sc("rtl"));
     Vftsa_top_sc &r = *rtl_;
     r.clk_i(clk_i);
     r.rst_ni(rst_ni);

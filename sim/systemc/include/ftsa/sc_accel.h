@@ -25,6 +25,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 class Vftsa_top_sc;
+class VerilatedContext;
 
 namespace ftsa {
 
@@ -76,6 +77,7 @@ private:
     void drive_fault();
     void csr_transport(tlm::tlm_generic_payload &tx, sc_core::sc_time &delay);
 
+    std::unique_ptr<VerilatedContext> ctx_; // the model's own: outlives it
     std::unique_ptr<Vftsa_top_sc> rtl_;
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> csr_we_;
     sc_core::sc_signal<uint32_t, sc_core::SC_MANY_WRITERS> csr_addr_, csr_wdata_;
