@@ -132,7 +132,7 @@ START_TEST(sram_sweep)
     ck_assert(!ftsa_camp_config_set(&cfg, "space", "sram", "test", &err));
     ck_assert(!ftsa_camp_config_set(&cfg, "words", "0-7935", "test", &err));
     ck_assert(!ftsa_camp_config_set(&cfg, "ber", "1e-4, 1e-2", "test", &err));
-    cfg.trials = 2, cfg.images = 40, cfg.first = FTSA_PROFILE_FIRST;
+    cfg.trials = 2, cfg.images = 20, cfg.first = FTSA_PROFILE_FIRST;
     ftsa_mit_sweep_t sw;
     ftsa_mit_sweep_defaults(&sw);
     ck_assert_int_eq(ftsa_mit_sweep_from_camp(&cfg, &sw, &err), FTSA_OK);
