@@ -548,7 +548,7 @@ static ftsa_status_t write_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, u
         if (fclose(f) != 0)
             st = ftsa_fail(err, FTSA_E_IO, "%s: write failed", path);
         printf("outcomes of %u faults, each alone (%s):", list->n, path);
-        for (int k = FTSA_OUTCOME_MASKED; k < FTSA_OUTCOME_COUNT; k++)
+        for (int k = 0; k < FTSA_OUTCOME_COUNT; k++)
             printf(" %s %u", ftsa_outcome_name((ftsa_outcome_t)k), totals[k]);
         printf("\n");
     }

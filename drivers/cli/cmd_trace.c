@@ -4,8 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "cli.h"
+#include "ftsa/dataset.h"
+#include "ftsa/driver.h"
 #include "ftsa/hw_regs.h"
+#include "ftsa/model_file.h"
 #include "ftsa/trace.h"
 
 #define N_MEMS (FTSA_HW_MEM_THR + 1u)
@@ -13,10 +18,14 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ftsa trace diff A.trc B.trc\n"
+            "usage: ftsa trace record --out FILE [--model FILE] [--backend cmodel|rtl]\n"
+            "                         [--array N] [--image K] [--faults LIST] [--data DIR]\n"
+            "       ftsa trace diff A.trc B.trc\n"
             "       ftsa trace show FILE [--limit N]\n\n"
             "SRAM access traces (.trc, docs/formats.md) of the RTL and the cycle-accurate\n"
             "C model.\n\n"
+            "  record the SRAM accesses of one inference (Fashion-MNIST test image K,\n"
+            "         default 0) on a back end, optionally under a fault list\n"
             "  diff   exit 0 when identical; exit 1 and one sentence naming the first\n"
             "         difference (cycle, memory, read/write, addresses, the command then\n"
             "         running and its layer) when not; exit 2 on usage or unreadable files\n"
@@ -124,8 +133,108 @@ static int trace_show(int argc, char **argv)
     return FTSA_EXIT_OK;
 }
 
+typedef struct {
+    const char *model, *backend, *faults, *data, *out;
+    uint32_t image;
+    ftsa_dev_opts_t dopts;
+} record_args_t;
+
+static int record_run(const record_args_t *a, ftsa_net_t *net, ftsa_err_t *err)
+{
+    ftsa_dataset_t ds;
+    ftsa_fault_list_t list;
+    ftsa_faults_init(&list);
+    ftsa_dev_t *dev = NULL;
+    ftsa_trace_t t;
+    ftsa_trace_init(&t, a->dopts.array_n);
+    int8_t *in = malloc(ftsa_shape_elems(net->input));
+    ftsa_status_t st = in ? ftsa_dataset_load(a->data, FTSA_SPLIT_TEST, &ds, err)
+                          : ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    if (st)
+        goto out;
+    if (a->image >= ds.count || ds.rows * ds.cols != ftsa_shape_elems(net->input))
+        st = ftsa_fail(err, FTSA_E_INVALID, "image %u: the data set has %u images of %ux%u",
+                       a->image, ds.count, ds.rows, ds.cols);
+    if (!st && a->faults)
+        st = ftsa_faults_read(a->faults, &list, err);
+    if (!st)
+        st = ftsa_dev_open(a->backend, net, &a->dopts, &dev, err);
+    if (!st && list.n)
+        st = ftsa_dev_set_faults(dev, &list, err);
+    if (!st)
+        st = ftsa_dev_set_access_trace(dev, &t, err);
+    if (!st) {
+        ftsa_net_quantize_pixels(net, ftsa_dataset_image(&ds, a->image), in);
+        st = ftsa_dev_infer(dev, in, err);
+    }
+    if (!st)
+        st = ftsa_trace_save(&t, a->out, err);
+    if (!st)
+        printf("%s: %zu SRAM accesses of image %u on %s (N=%u), class %u\n", a->out, t.n, a->image,
+               a->backend, a->dopts.array_n, ftsa_dev_argmax(dev));
+    ftsa_dev_close(dev);
+    ftsa_dataset_free(&ds);
+out:
+    free(in);
+    ftsa_trace_free(&t);
+    ftsa_faults_free(&list);
+    return st ? -1 : 0;
+}
+
+static int trace_record(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"backend", required_argument, 0, 'b'},
+        {"array", required_argument, 0, 'a'}, {"image", required_argument, 0, 'i'},
+        {"faults", required_argument, 0, 'f'}, {"data", required_argument, 0, 'd'},
+        {"out", required_argument, 0, 'o'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *cmd = "trace record";
+    record_args_t a = {.model = ftsa_cli_default_model(), .backend = "cmodel",
+                       .dopts = {.array_n = 8}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': a.model = optarg; break;
+        case 'b': a.backend = optarg; break;
+        case 'a':
+            if (ftsa_cli_u32(cmd, "--array", optarg, 2, 64, &a.dopts.array_n))
+                return FTSA_EXIT_USAGE;
+            break;
+        case 'i':
+            if (ftsa_cli_u32(cmd, "--image", optarg, 0, UINT32_MAX, &a.image))
+                return FTSA_EXIT_USAGE;
+            break;
+        case 'f': a.faults = optarg; break;
+        case 'd': a.data = optarg; break;
+        case 'o': a.out = optarg; break;
+        case 'h': usage(stdout); return FTSA_EXIT_OK;
+        default: usage(stderr); return FTSA_EXIT_USAGE;
+        }
+    }
+    if (optind < argc || !a.out) {
+        ftsa_cli_error(cmd, optind < argc ? "unexpected argument" : "--out FILE is required");
+        return FTSA_EXIT_USAGE;
+    }
+    ftsa_err_t err = {0};
+    ftsa_net_t net;
+    if (ftsa_model_load(a.model, &net, &err)) {
+        ftsa_cli_error(cmd, "%s", err.msg);
+        return FTSA_EXIT_FAIL;
+    }
+    int bad = record_run(&a, &net, &err);
+    if (bad)
+        ftsa_cli_error(cmd, "%s", err.msg);
+    ftsa_net_free(&net);
+    return bad ? FTSA_EXIT_FAIL : FTSA_EXIT_OK;
+}
+
 int ftsa_cmd_trace(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "record"))
+        return trace_record(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "diff"))
         return trace_diff(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "show"))
@@ -134,6 +243,6 @@ int ftsa_cmd_trace(int argc, char **argv)
         usage(stdout);
         return FTSA_EXIT_OK;
     }
-    ftsa_cli_error("trace", "expected a subcommand: diff or show (see ftsa trace --help)");
+    ftsa_cli_error("trace", "expected a subcommand: record, diff or show (see ftsa trace --help)");
     return FTSA_EXIT_USAGE;
 }

@@ -29,6 +29,8 @@ struct ftsa_backend {
     uint32_t n_pf;
     uint64_t seed;
     int timed, upsets;
+    int tracing; /* an access trace forces the timed path */
+    ftsa_trace_t *trace;
 };
 
 static void hw_free(ftsa_backend_t *be)
@@ -81,7 +83,10 @@ static ftsa_status_t hw_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_
     if (be->upsets && (st = hw_setup(be, err)))
         return st;
     ftsa_program_pack_input(&be->prog, input, be->host);
-    if ((st = ftsa_hwm_run(be->hwm, be->host, be->prog.image_bytes, be->prog.infer_addr, err)))
+    ftsa_hwm_set_trace(be->hwm, be->trace);
+    st = ftsa_hwm_run(be->hwm, be->host, be->prog.image_bytes, be->prog.infer_addr, err);
+    ftsa_hwm_set_trace(be->hwm, NULL);
+    if (st)
         return st;
     ftsa_hw_read_outputs(&be->prog, be->pristine, be->host, be->out, be->stats);
     return FTSA_OK;
@@ -144,7 +149,7 @@ static ftsa_status_t cm_open(ftsa_backend_t **be, const ftsa_net_t *net, const f
 
 static ftsa_status_t cm_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_t *err)
 {
-    if (be->timed)
+    if (be->timed || be->tracing)
         return hw_infer(be, input, err);
     ftsa_ref_run(&be->ref, input);
     return FTSA_OK;
@@ -152,7 +157,7 @@ static ftsa_status_t cm_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_
 
 static const int8_t *cm_layer_output(const ftsa_backend_t *be, uint32_t layer)
 {
-    return be->timed ? be->out[layer] : ftsa_ref_output(&be->ref, layer);
+    return be->timed || be->tracing ? be->out[layer] : ftsa_ref_output(&be->ref, layer);
 }
 
 static void cm_layer_stats(const ftsa_backend_t *be, uint32_t layer, ftsa_layer_stats_t *stats)
@@ -221,6 +226,9 @@ static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *
             }
             return st;
         }
+    if (be->tracing && faults && faults->n)
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "tensor-space faults run on the untimed path, which has no access trace");
     drop_faults(be);
     const ftsa_net_t *net = be->pristine;
     ftsa_status_t st = FTSA_OK;
@@ -252,6 +260,22 @@ fail:
     return st;
 }
 
+/* Only inference runs are traced: setup runs go unrecorded. */
+static ftsa_status_t cm_set_access_trace(ftsa_backend_t *be, ftsa_trace_t *t, ftsa_err_t *err)
+{
+    if (t && !be->hwm)
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "access traces need the network on the accelerator: %s", be->hw_err.msg);
+    if (t && be->has_faulty)
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "tensor-space faults run on the untimed path, which has no access trace");
+    be->tracing = t != NULL;
+    be->trace = t;
+    if (t)
+        t->array_n = be->prog.hw.array_n;
+    return FTSA_OK;
+}
+
 static void cm_close(ftsa_backend_t *be)
 {
     drop_faults(be);
@@ -267,5 +291,6 @@ const ftsa_backend_ops_t ftsa_backend_cmodel = {
     .layer_output = cm_layer_output,
     .layer_stats = cm_layer_stats,
     .set_faults = cm_set_faults,
+    .set_access_trace = cm_set_access_trace,
     .close = cm_close,
 };

@@ -27,6 +27,7 @@ struct ftsa_backend {
     int upsets;
     ftsa_net_t faulty; /* tensor-space parameter faults: the net compiled */
     int has_faulty;
+    ftsa_trace_t *trace; /* SRAM accesses of inference runs */
 };
 
 static void read_hw_cfg(ftsa_sim_t *sim, ftsa_hw_cfg_t *hw)
@@ -98,6 +99,17 @@ fail:
     return st;
 }
 
+/* The simulator's record of the last run, in canonical order. */
+static ftsa_status_t copy_trace(ftsa_backend_t *be, ftsa_err_t *err)
+{
+    size_t n;
+    const ftsa_access_t *a = ftsa_sim_accesses(be->sim, &n);
+    ftsa_trace_clear(be->trace);
+    for (size_t i = 0; i < n; i++)
+        ftsa_trace_add(be->trace, a[i].cycle, a[i].mem, a[i].we, a[i].addr);
+    return ftsa_trace_finish(be->trace, err);
+}
+
 /* Put the SRAM-space faults in force on the fault ports. */
 static ftsa_status_t install(ftsa_backend_t *be, ftsa_err_t *err)
 {
@@ -134,9 +146,21 @@ static ftsa_status_t rtl_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err
     if (be->upsets && (st = setup(be, err)))
         return st;
     ftsa_program_pack_input(&be->prog, input, host);
-    if ((st = ftsa_sim_run(be->sim, be->prog.infer_addr, RTL_MAX_CYCLES, err)))
+    ftsa_sim_record(be->sim, be->trace != NULL);
+    st = ftsa_sim_run(be->sim, be->prog.infer_addr, RTL_MAX_CYCLES, err);
+    ftsa_sim_record(be->sim, 0);
+    if (st)
         return st;
     ftsa_hw_read_outputs(&be->prog, be->net, host, be->out, be->stats);
+    return be->trace ? copy_trace(be, err) : FTSA_OK;
+}
+
+static ftsa_status_t rtl_set_access_trace(ftsa_backend_t *be, ftsa_trace_t *t, ftsa_err_t *err)
+{
+    (void)err;
+    be->trace = t;
+    if (t)
+        t->array_n = be->prog.hw.array_n;
     return FTSA_OK;
 }
 
@@ -229,5 +253,6 @@ const ftsa_backend_ops_t ftsa_backend_rtl = {
     .layer_output = rtl_layer_output,
     .layer_stats = rtl_layer_stats,
     .set_faults = rtl_set_faults,
+    .set_access_trace = rtl_set_access_trace,
     .close = rtl_close,
 };

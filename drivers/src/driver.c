@@ -113,6 +113,14 @@ ftsa_status_t ftsa_dev_set_faults(ftsa_dev_t *dev, const ftsa_fault_list_t *faul
     return dev->ops->set_faults(dev->be, faults, err);
 }
 
+ftsa_status_t ftsa_dev_set_access_trace(ftsa_dev_t *dev, ftsa_trace_t *t, ftsa_err_t *err)
+{
+    if (!dev->ops->set_access_trace)
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED, "back end %s does not trace SRAM accesses",
+                         dev->ops->name);
+    return dev->ops->set_access_trace(dev->be, t, err);
+}
+
 ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
                                 uint32_t count, uint8_t *pred, uint32_t *correct, ftsa_err_t *err)
 {

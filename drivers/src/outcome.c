@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ftsa/hw_regs.h"
+#include "ftsa/hwmodel.h"
 #include "ftsa/ref.h"
+#include "sram_faults.h"
 
 const char *ftsa_outcome_name(ftsa_outcome_t o)
 {
@@ -27,6 +30,55 @@ static ftsa_status_t run_all(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t
     return FTSA_OK;
 }
 
+/* The SRAM access trace of one fault-free inference (the schedule does not
+ * depend on the data); 0 when the back end cannot trace. */
+static int schedule(ftsa_dev_t *dev, const int8_t *input, ftsa_trace_t *t)
+{
+    ftsa_err_t ignore;
+    if (ftsa_dev_set_access_trace(dev, t, &ignore))
+        return 0;
+    int ok = ftsa_dev_infer(dev, input, &ignore) == FTSA_OK;
+    ftsa_dev_set_access_trace(dev, NULL, &ignore);
+    return ok;
+}
+
+/* Never read / overwritten, known from the schedule alone for an SRAM-space
+ * fault: a permanent fault on a word no inference reads, or an upset whose
+ * word is next written (or never accessed again) rather than read.  Anything
+ * else is FTSA_OUTCOME_COUNT (run the images to know). */
+static ftsa_outcome_t from_schedule(const ftsa_trace_t *t, const ftsa_fault_t *f)
+{
+    if (f->space != FTSA_SPACE_SRAM)
+        return FTSA_OUTCOME_COUNT;
+    ftsa_hw_cfg_t hw;
+    ftsa_hwm_default_cfg(t->array_n, &hw);
+    ftsa_fault_list_t one = {.v = (ftsa_fault_t *)f, .n = 1, .cap = 1};
+    ftsa_port_fault_t *pf;
+    uint32_t n;
+    ftsa_err_t ignore;
+    if (ftsa_port_faults(&one, &hw, &pf, &n, &ignore) || n != 1) {
+        free(pf);
+        return FTSA_OUTCOME_COUNT;
+    }
+    uint32_t mem = pf->mem, addr = pf->addr;
+    free(pf);
+    int seu = f->kind == FTSA_FAULT_SEU;
+    for (size_t i = 0; i < t->n; i++) {
+        const ftsa_access_t *a = &t->v[i];
+        if (a->mem != mem || a->addr != addr)
+            continue;
+        if (!seu) {
+            if (!a->we)
+                return FTSA_OUTCOME_COUNT; /* read: run the images */
+            continue;
+        }
+        if (a->cycle < f->cycle || (a->cycle == f->cycle && !a->we))
+            continue; /* before the upset (a read in its cycle does not see it) */
+        return a->we ? FTSA_OUTCOME_OVERWRITTEN : FTSA_OUTCOME_COUNT;
+    }
+    return FTSA_OUTCOME_NEVER_READ;
+}
+
 ftsa_status_t ftsa_fault_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
                                   uint32_t count, const ftsa_fault_list_t *list,
                                   ftsa_fault_outcome_t *out, ftsa_err_t *err)
@@ -46,7 +98,18 @@ ftsa_status_t ftsa_fault_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uin
     if ((st = ftsa_dev_set_faults(dev, NULL, err)) ||
         (st = run_all(dev, ds, first, count, net, golden, input, err)))
         goto done;
+    ftsa_trace_t sched;
+    ftsa_trace_init(&sched, 0);
+    int timed = 0;
+    for (uint32_t f = 0; f < list->n && !timed; f++)
+        timed = list->v[f].space == FTSA_SPACE_SRAM;
+    timed = timed && schedule(dev, input, &sched);
     for (uint32_t f = 0; f < list->n; f++) {
+        ftsa_outcome_t known = timed ? from_schedule(&sched, &list->v[f]) : FTSA_OUTCOME_COUNT;
+        if (known != FTSA_OUTCOME_COUNT) {
+            out[f] = (ftsa_fault_outcome_t){.outcome = known};
+            continue;
+        }
         ftsa_fault_list_t one = {.v = &list->v[f], .n = 1, .cap = 1, .seed = list->seed};
         if ((st = ftsa_dev_set_faults(dev, &one, err)) ||
             (st = run_all(dev, ds, first, count, net, faulty, input, err))) {
@@ -67,6 +130,7 @@ ftsa_status_t ftsa_fault_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uin
             o.outcome = FTSA_OUTCOME_OUTPUT;
         out[f] = o;
     }
+    ftsa_trace_free(&sched);
     ftsa_err_t ignore;
     ftsa_dev_set_faults(dev, NULL, st ? &ignore : err);
 done:

@@ -447,7 +447,6 @@ void ftsa_sim_faults_clear(ftsa_sim_t *sim)
 void ftsa_sim_record(ftsa_sim_t *sim, int on)
 {
     sim->record = on != 0;
-    sim->accesses.clear();
 }
 
 const ftsa_access_t *ftsa_sim_accesses(const ftsa_sim_t *sim, size_t *n)

@@ -13,6 +13,7 @@
 #include "ftsa/error.h"
 #include "ftsa/faults.h"
 #include "ftsa/net.h"
+#include "ftsa/trace.h"
 
 typedef struct {
     uint32_t array_n;       /* systolic array side (hardware back ends); 0 = default 8 */
@@ -43,6 +44,10 @@ typedef struct {
      * back end injects no faults. */
     ftsa_status_t (*set_faults)(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
                                 ftsa_err_t *err);
+    /* Record the SRAM accesses of each following inference run into t
+     * (replacing its contents), or stop with NULL.  NULL if the back end
+     * cannot (docs/formats.md, "Access traces"). */
+    ftsa_status_t (*set_access_trace)(ftsa_backend_t *be, ftsa_trace_t *t, ftsa_err_t *err);
     void (*close)(ftsa_backend_t *be);
 } ftsa_backend_ops_t;
 
@@ -74,6 +79,10 @@ ftsa_status_t ftsa_dev_set_faults(ftsa_dev_t *dev, const ftsa_fault_list_t *faul
  * pred (may be NULL) and the number of correct ones to *correct. */
 ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
                                 uint32_t count, uint8_t *pred, uint32_t *correct, ftsa_err_t *err);
+/* Record the SRAM access trace of each following inference into t (owned by
+ * the caller, initialized), or stop with NULL; FTSA_E_UNSUPPORTED when the
+ * back end has no cycle-level model. */
+ftsa_status_t ftsa_dev_set_access_trace(ftsa_dev_t *dev, ftsa_trace_t *t, ftsa_err_t *err);
 void ftsa_dev_close(ftsa_dev_t *dev);
 
 #endif
