@@ -25,7 +25,6 @@ check bad-model 1 "nope.ftsa" -- "$ftsa" mitigate ranger --model "$tmp/nope.ftsa
 check profile 0 "" -- "$ftsa" profile --images 300 --out "$tmp/p.ftsa"
 check ranger 0 "4 threshold bytes" -- "$ftsa" mitigate ranger --out "$tmp/ranger.ftsa" \
     --model "$tmp/p.ftsa" --images 200
-check ranger-eval 0 "accuracy 90.40%" -- "$ftsa" eval --model "$tmp/ranger.ftsa"
 
 ca="--model $tmp/p.ftsa --iters 2 --images 40 --trials 1 --ber 1e-3,3e-2 --quiet"
 # shellcheck disable=SC2086 # $ca is a list of options
@@ -67,15 +66,17 @@ cmp -s "$tmp/c/compare.json" "$tmp/first.json" || { echo "FAIL rerun changed the
 # shellcheck disable=SC2086
 check compare-shape 2 "did not run the same fault lists" -- "$ftsa" compare-mitigations \
     --variant lenet="$m/lenet5.ftsa" --variant mlp="$m/mlp.ftsa" $small --out "$tmp/d"
-# The shipped protected models keep the fault-free test accuracy within 1 point (100 images).
-correct() { "$ftsa" eval --model "$1" | sed -n 's/^accuracy .*(\([0-9]*\)\/10000)$/\1/p'; }
+# The shipped protected models (and the Ranger model just made) stay within 1 point of the
+# unprotected one on the first 1000 test images (docs/mitigations.md has the 10,000-image figures).
+correct() { "$ftsa" eval --model "$1" --images 1000 | sed -n 's/^accuracy .*(\([0-9]*\)\/1000)$/\1/p'; }
 base=$(correct "$m/lenet5.ftsa")
-for v in ranger clipact fitact fitact_ch; do
-    c=$(correct "$m/lenet5_$v.ftsa")
-    if [ -z "$c" ] || [ -z "$base" ] || [ $((c - base)) -gt 100 ] || [ $((base - c)) -gt 100 ]; then
-        echo "FAIL lenet5_$v.ftsa: $c correct against $base unprotected"; fail=1
+for f in "$m/lenet5_ranger.ftsa" "$m/lenet5_clipact.ftsa" "$m/lenet5_fitact.ftsa" \
+    "$m/lenet5_fitact_ch.ftsa" "$tmp/ranger.ftsa"; do
+    c=$(correct "$f")
+    if [ -z "$c" ] || [ -z "$base" ] || [ $((c - base)) -gt 10 ] || [ $((base - c)) -gt 10 ]; then
+        echo "FAIL $f: $c correct against $base unprotected"; fail=1
     else
-        echo "ok   lenet5_$v.ftsa: $c/10000 correct (unprotected $base)"
+        echo "ok   $f: $c/1000 correct (unprotected $base)"
     fi
 done
 exit "$fail"
