@@ -77,6 +77,19 @@ struct ftsa_hwm {
 
 /* ------------------------------------------------------------------ SRAMs */
 
+/* memcpy of a word: sizes known at compile time for the common widths, so
+ * the copy is a move or two rather than a call. */
+static inline void copy_word(void *dst, const void *src, uint32_t bytes)
+{
+    switch (bytes) {
+    case 8: memcpy(dst, src, 8); break;
+    case 16: memcpy(dst, src, 16); break;
+    case 32: memcpy(dst, src, 32); break;
+    case 64: memcpy(dst, src, 64); break;
+    default: memcpy(dst, src, bytes); break;
+    }
+}
+
 void ftsa_hwm_default_cfg(uint32_t array_n, ftsa_hw_cfg_t *hw)
 {
     /* ftsa_top's parameter defaults (rtl/ftsa_top.v). */
@@ -268,7 +281,20 @@ static void settle_upsets(sram_t *s, uint32_t addr, uint64_t cycle, int we)
     }
 }
 
-static void sram_read(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out)
+static void sram_read_slow(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out);
+
+/* A read: the stored word through the word's faults at `cycle`. */
+static inline void sram_read(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out)
+{
+    sram_t *s = &m->mem[mem];
+    if (!m->trace && !s->masked && !s->timed) { /* the common case: a plain copy */
+        copy_word(out, s->data + (size_t)(addr & (s->depth - 1)) * s->bytes, s->bytes);
+        return;
+    }
+    sram_read_slow(m, mem, addr, cycle, out);
+}
+
+static void sram_read_slow(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out)
 {
     sram_t *s = &m->mem[mem];
     addr &= s->depth - 1;
@@ -278,7 +304,7 @@ static void sram_read(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle
         settle_upsets(s, addr, cycle, 0);
     size_t o = (size_t)addr * s->bytes;
     uint8_t *dst = out;
-    memcpy(dst, s->data + o, s->bytes);
+    copy_word(dst, s->data + o, s->bytes);
     if (s->masked && s->masked[addr])
         for (uint32_t b = 0; b < s->bytes; b++)
             dst[b] = (uint8_t)(((dst[b] & ~s->sa0[o + b]) | s->sa1[o + b]) ^ s->flip[o + b]);
@@ -298,7 +324,7 @@ static void sram_write(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycl
         ftsa_trace_add(m->trace, cycle, mem, 1, addr);
     if (s->timed && s->timed[addr])
         settle_upsets(s, addr, cycle, 1);
-    memcpy(s->data + (size_t)addr * s->bytes, in, s->bytes);
+    copy_word(s->data + (size_t)addr * s->bytes, in, s->bytes);
 }
 
 /* At the end of a run: upsets before its last cycle flip stored bits; later
@@ -437,16 +463,17 @@ static void post_word(ftsa_hwm_t *m, const int32_t *total, const int8_t *thr_neu
  * shifts down one, slot N-1 and slot G-1 take the new word. */
 static int8_t *win_slot(ftsa_hwm_t *m, uint32_t g)
 {
-    return m->win + (size_t)((m->win_base + g) % m->n) * m->n;
+    uint32_t k = m->win_base + g;
+    return m->win + (size_t)(k >= m->n ? k - m->n : k) * m->n;
 }
 
 static void window_push(ftsa_hwm_t *m, const int8_t *word, uint32_t taps_g)
 {
     uint32_t n = m->n;
-    m->win_base = (m->win_base + 1) % n;
-    memcpy(win_slot(m, n - 1), word, n);
+    m->win_base = m->win_base + 1 == n ? 0 : m->win_base + 1;
+    copy_word(win_slot(m, n - 1), word, n);
     if (taps_g >= 1 && taps_g - 1 < n - 1)
-        memcpy(win_slot(m, taps_g - 1), word, n);
+        copy_word(win_slot(m, taps_g - 1), word, n);
 }
 
 /* Array input of one position for tap-packing mode `pack`. */
@@ -456,12 +483,31 @@ static void array_input(ftsa_hwm_t *m, const int8_t *word, uint32_t pack, int8_t
     while ((1u << (pack_w - 1)) < n)
         pack_w++; /* log2(N) + 1 */
     if (pack == 0 || pack > pack_w) {
-        memcpy(a, word, n);
+        copy_word(a, word, n);
         return;
     }
     uint32_t cp = 1u << (pack - 1);
     for (uint32_t r = 0; r < n; r++)
         a[r] = win_slot(m, r / cp)[r % cp];
+}
+
+/* Column sums of one position: sum[c] = sum_r a[r] * w[r][c]. */
+static inline void mac_n(const int8_t *a, const int8_t *w, int32_t *sum, uint32_t n)
+{
+    for (uint32_t c = 0; c < n; c++)
+        sum[c] = 0;
+    for (uint32_t r = 0; r < n; r++)
+        for (uint32_t c = 0; c < n; c++)
+            sum[c] += (int32_t)a[r] * w[r * n + c];
+}
+
+static void mac(const int8_t *a, const int8_t *w, int32_t *sum, uint32_t n)
+{
+    switch (n) { /* constant sides vectorize */
+    case 8: mac_n(a, w, sum, 8); break;
+    case 16: mac_n(a, w, sum, 16); break;
+    default: mac_n(a, w, sum, n); break;
+    }
 }
 
 /* One PASS whose feeder starts reading at cycle p + 1.  Returns the number
@@ -485,7 +531,7 @@ static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, cons
     int thr_neuron = (R[FTSA_HW_REG_THR_SRC] & 3u) == 2;
     int8_t zp = (int8_t)R[FTSA_HW_REG_IN_ZP];
     uint64_t lat = 2 * (uint64_t)n - 1;
-    int8_t word[MAX_WORD], av[16], thr[MAX_WORD], out[MAX_WORD];
+    int8_t word[MAX_WORD], av[MAX_WORD], thr[MAX_WORD], out[MAX_WORD];
     int32_t acc[16], sum[16];
     uint16_t pos = 0;
     uint32_t reads = 0;
@@ -505,11 +551,7 @@ static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, cons
             if (rx + 1 < taps)
                 continue; /* priming read of a packed row */
             array_input(m, word, pack, av);
-            for (uint32_t c = 0; c < n; c++)
-                sum[c] = 0;
-            for (uint32_t r = 0; r < n; r++)
-                for (uint32_t c = 0; c < n; c++)
-                    sum[c] += (int32_t)av[r] * w[r * n + c];
+            mac(av, w, sum, n);
             uint64_t at = rc + 1 + lat; /* leaves the array */
             uint16_t ox = (uint16_t)(rx - (taps - 1u));
             uint16_t opix = (uint16_t)((uint32_t)oy * R[FTSA_HW_REG_OUT_W] + ox);
