@@ -71,9 +71,7 @@ typedef struct {
 static int sweep_key(opts_t *o, const char *key, const char *v)
 {
     ftsa_err_t err = {0};
-    char where[64];
-    snprintf(where, sizeof where, "command line (--%s)", key);
-    if (ftsa_camp_config_set(&o->sweep_cfg, key, v, where, &err)) {
+    if (ftsa_camp_config_set_flag(&o->sweep_cfg, key, v, &err)) {
         ftsa_cli_error("mitigate", "%s", err.msg);
         return -1;
     }

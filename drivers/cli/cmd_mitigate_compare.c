@@ -75,21 +75,11 @@ static int add_variant(args_t *a, const char *text)
     return 0;
 }
 
-/* --KEY VALUE of the campaign config ('-' and '_' alike). */
+/* --KEY VALUE of the campaign config. */
 static int set_key(args_t *a, const char *name, const char *value)
 {
-    char key[64];
-    size_t n = strlen(name);
-    if (n >= sizeof key) {
-        ftsa_cli_error("compare-mitigations", "unknown option '--%s'", name);
-        return -1;
-    }
-    for (size_t i = 0; i <= n; i++)
-        key[i] = name[i] == '-' ? '_' : name[i];
     ftsa_err_t err = {0};
-    char where[96];
-    snprintf(where, sizeof where, "command line (--%s)", key);
-    if (ftsa_camp_config_set(&a->cfg, key, value, where, &err)) {
+    if (ftsa_camp_config_set_flag(&a->cfg, name, value, &err)) {
         ftsa_cli_error("compare-mitigations", "%s", err.msg);
         return -1;
     }

@@ -408,6 +408,19 @@ static char *trim(char *s)
     return s;
 }
 
+ftsa_status_t ftsa_camp_config_set_flag(ftsa_camp_config_t *cfg, const char *flag,
+                                        const char *value, ftsa_err_t *err)
+{
+    char key[64], where[96];
+    size_t n = strlen(flag);
+    if (n >= sizeof key)
+        return BAD("unknown option '--%s'", flag);
+    for (size_t i = 0; i <= n; i++)
+        key[i] = flag[i] == '-' ? '_' : flag[i];
+    snprintf(where, sizeof where, "command line (--%s)", key);
+    return ftsa_camp_config_set(cfg, key, value, where, err);
+}
+
 ftsa_status_t ftsa_camp_config_read(ftsa_camp_config_t *cfg, const char *path, ftsa_err_t *err)
 {
     FILE *f = fopen(path, "r");

@@ -66,6 +66,10 @@ void ftsa_camp_config_defaults(ftsa_camp_config_t *cfg);
  * "command line") for the error message, which also names the key. */
 ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, const char *value,
                                    const char *where, ftsa_err_t *err);
+/* Set the key of a command-line flag (without its dashes; '-' and '_' alike),
+ * naming "command line (--key)" in errors. */
+ftsa_status_t ftsa_camp_config_set_flag(ftsa_camp_config_t *cfg, const char *flag,
+                                        const char *value, ftsa_err_t *err);
 /* Read "key = value" lines ('#' comments, blank lines) from path. */
 ftsa_status_t ftsa_camp_config_read(ftsa_camp_config_t *cfg, const char *path, ftsa_err_t *err);
 /* Check cross-key consistency after all keys are set. */
