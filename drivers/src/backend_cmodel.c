@@ -30,6 +30,7 @@ struct ftsa_backend {
     uint64_t seed;
     int timed, upsets;
     int tracing; /* an access trace forces the timed path */
+    int last_timed; /* the last inference ran on the timed path */
     ftsa_trace_t *trace;
 };
 
@@ -149,7 +150,8 @@ static ftsa_status_t cm_open(ftsa_backend_t **be, const ftsa_net_t *net, const f
 
 static ftsa_status_t cm_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_t *err)
 {
-    if (be->timed || be->tracing)
+    be->last_timed = be->timed || be->tracing;
+    if (be->last_timed)
         return hw_infer(be, input, err);
     ftsa_ref_run(&be->ref, input);
     return FTSA_OK;
@@ -157,7 +159,7 @@ static ftsa_status_t cm_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_
 
 static const int8_t *cm_layer_output(const ftsa_backend_t *be, uint32_t layer)
 {
-    return be->timed || be->tracing ? be->out[layer] : ftsa_ref_output(&be->ref, layer);
+    return be->last_timed ? be->out[layer] : ftsa_ref_output(&be->ref, layer);
 }
 
 static void cm_layer_stats(const ftsa_backend_t *be, uint32_t layer, ftsa_layer_stats_t *stats)
