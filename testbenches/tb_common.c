@@ -1,5 +1,7 @@
 #include "tb_common.h"
 
+#include "backends.h" /* ftsa_hw_read_cfg, shared with the hardware back ends */
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,14 +89,14 @@ ftsa_status_t tb_lenet_load(const char *models_dir, ftsa_net_t *net, int *traine
     return ftsa_model_load(path, net, err);
 }
 
+static uint32_t csr_read(void *sim, uint32_t addr)
+{
+    return ftsa_sim_csr_read(sim, addr);
+}
+
 void tb_hw_cfg(ftsa_sim_t *sim, ftsa_hw_cfg_t *hw)
 {
-    hw->array_n = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_ARRAY_N);
-    hw->wgt_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_WGT_DEPTH);
-    hw->act_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_ACT_DEPTH);
-    hw->acc_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_ACC_DEPTH);
-    hw->par_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_PAR_DEPTH);
-    hw->thr_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_THR_DEPTH);
+    ftsa_hw_read_cfg(csr_read, sim, hw);
 }
 
 ftsa_status_t tb_rtl_open(tb_rtl_t *t, const ftsa_net_t *net, uint32_t array_n,

@@ -36,11 +36,7 @@ struct ftsa_backend {
 
 static void hw_free(ftsa_backend_t *be)
 {
-    if (be->out)
-        for (uint32_t i = 0; i < be->pristine->n_layers; i++)
-            free(be->out[i]);
-    free(be->out);
-    free(be->stats);
+    ftsa_hw_outputs_free(be->pristine, be->out, be->stats);
     free(be->host);
     free(be->pf);
     ftsa_hwm_destroy(be->hwm);
@@ -108,14 +104,10 @@ static ftsa_status_t hw_open(ftsa_backend_t *be, uint32_t array_n, ftsa_err_t *e
         return ftsa_fail(err, st, "%s", be->hw_err.msg);
     if ((st = ftsa_hwm_create(&hw, &be->hwm, err)))
         return st;
-    be->host = malloc(be->prog.image_bytes);
-    be->out = calloc(net->n_layers, sizeof *be->out);
-    be->stats = calloc(net->n_layers, sizeof *be->stats);
-    if (!be->host || !be->out || !be->stats)
+    if ((st = ftsa_hw_outputs_alloc(net, &be->out, &be->stats, err)))
+        return st;
+    if (!(be->host = malloc(be->prog.image_bytes)))
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
-    for (uint32_t i = 0; i < net->n_layers; i++)
-        if (!(be->out[i] = malloc(ftsa_shape_elems(net->layers[i].out))))
-            return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     memcpy(be->host, be->prog.image, be->prog.image_bytes);
     int8_t *zero = calloc(1, ftsa_shape_elems(net->input));
     if (!zero)

@@ -30,25 +30,16 @@ struct ftsa_backend {
     ftsa_trace_t *trace; /* SRAM accesses of inference runs */
 };
 
-static void read_hw_cfg(ftsa_sim_t *sim, ftsa_hw_cfg_t *hw)
+static uint32_t csr_read(void *sim, uint32_t addr)
 {
-    hw->array_n = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_ARRAY_N);
-    hw->wgt_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_WGT_DEPTH);
-    hw->act_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_ACT_DEPTH);
-    hw->acc_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_ACC_DEPTH);
-    hw->par_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_PAR_DEPTH);
-    hw->thr_depth = ftsa_sim_csr_read(sim, FTSA_HW_CSR_HW_THR_DEPTH);
+    return ftsa_sim_csr_read(sim, addr);
 }
 
 static void rtl_close(ftsa_backend_t *be)
 {
     if (!be)
         return;
-    if (be->out)
-        for (uint32_t i = 0; i < be->net->n_layers; i++)
-            free(be->out[i]);
-    free(be->out);
-    free(be->stats);
+    ftsa_hw_outputs_free(be->net, be->out, be->stats);
     free(be->pf);
     if (be->has_faulty)
         ftsa_net_free(&be->faulty);
@@ -72,16 +63,11 @@ static ftsa_status_t rtl_open(ftsa_backend_t **out, const ftsa_net_t *net,
         return st;
     }
     ftsa_hw_cfg_t hw;
-    read_hw_cfg(be->sim, &hw);
+    ftsa_hw_read_cfg(csr_read, be->sim, &hw);
     if ((st = ftsa_compile(net, &hw, &be->prog, err)))
         goto fail;
-    be->out = calloc(net->n_layers, sizeof *be->out);
-    be->stats = calloc(net->n_layers, sizeof *be->stats);
-    if (!be->out || !be->stats)
-        goto nomem;
-    for (uint32_t i = 0; i < net->n_layers; i++)
-        if (!(be->out[i] = malloc(ftsa_shape_elems(net->layers[i].out))))
-            goto nomem;
+    if ((st = ftsa_hw_outputs_alloc(net, &be->out, &be->stats, err)))
+        goto fail;
     /* The host memory model is sized by the program's image. */
     ftsa_sim_destroy(be->sim);
     be->sim = NULL;
@@ -92,8 +78,6 @@ static ftsa_status_t rtl_open(ftsa_backend_t **out, const ftsa_net_t *net,
         goto fail;
     *out = be;
     return FTSA_OK;
-nomem:
-    st = ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
 fail:
     rtl_close(be);
     return st;
