@@ -11,11 +11,11 @@ static const ftsa_cmd_t commands[] = {
     {"profile", "record per-neuron activation maxima in a model (validation slice)", ftsa_cmd_profile},
     {"train", "train a model-zoo network on Fashion-MNIST and write it as int8 .ftsa", ftsa_cmd_train},
     {"campaign", "fault-injection sweeps with statistics, plots, resume and MPI", ftsa_cmd_campaign},
+    {"trace", "record, compare or print SRAM access traces (record, diff, show)", ftsa_cmd_trace},
+    {"perf", "cycles and array utilization per layer on the cycle-accurate C model", ftsa_cmd_perf},
     {"mitigate", "bound activations: Ranger, FT-ClipAct search, FitAct post-training", ftsa_cmd_mitigate},
     {"compare-mitigations", "the same fault campaign on several models, one report",
      ftsa_cmd_compare_mitigations},
-    {"trace", "compare or print SRAM access traces (ftsa trace diff A B, ftsa trace show F)", ftsa_cmd_trace},
-    {"perf", "cycles and array utilization per layer on the cycle-accurate C model", ftsa_cmd_perf},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
