@@ -1,6 +1,7 @@
 /* SRAM-space fault lists to fault-port writes (sram_faults.h). */
 #include "sram_faults.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "ftsa/hw_regs.h"
@@ -19,7 +20,7 @@ uint32_t ftsa_hw_mem_width(const ftsa_hw_cfg_t *hw, uint32_t mem)
 }
 
 /* Physical memory and word of a fault's (memory, index). */
-static ftsa_status_t locate(const ftsa_fault_t *f, uint32_t i, const ftsa_hw_cfg_t *hw,
+static ftsa_status_t locate(const ftsa_fault_t *f, const char *i, const ftsa_hw_cfg_t *hw,
                             uint32_t *mem, uint32_t *addr, ftsa_err_t *err)
 {
     uint32_t depth;
@@ -35,15 +36,15 @@ static ftsa_status_t locate(const ftsa_fault_t *f, uint32_t i, const ftsa_hw_cfg
     case FTSA_MEM_ACC: *mem = FTSA_HW_MEM_ACC, depth = hw->acc_depth; break;
     case FTSA_MEM_PARAM: *mem = FTSA_HW_MEM_PAR, depth = hw->par_depth; break;
     case FTSA_MEM_THR: *mem = FTSA_HW_MEM_THR, depth = hw->thr_depth; break;
-    default: return ftsa_fail(err, FTSA_E_INVALID, "fault %u: unknown memory %u", i, f->target);
+    default: return ftsa_fail(err, FTSA_E_INVALID, "%s: unknown memory %u", i, f->target);
     }
     if (*addr >= depth)
-        return ftsa_fail(err, FTSA_E_INVALID, "fault %u: word %u outside %s (%u words)", i,
+        return ftsa_fail(err, FTSA_E_INVALID, "%s: word %u outside %s (%u words)", i,
                          f->index, ftsa_mem_name((ftsa_mem_t)f->target),
                          f->target == FTSA_MEM_ACT ? 2 * depth : depth);
     uint32_t width = ftsa_hw_mem_width(hw, *mem);
     if (f->bit >= width)
-        return ftsa_fail(err, FTSA_E_INVALID, "fault %u: bit %u outside %s's %u-bit words", i,
+        return ftsa_fail(err, FTSA_E_INVALID, "%s: bit %u outside %s's %u-bit words", i,
                          f->bit, ftsa_mem_name((ftsa_mem_t)f->target), width);
     return FTSA_OK;
 }
@@ -73,7 +74,12 @@ ftsa_status_t ftsa_port_faults(const ftsa_fault_list_t *list, const ftsa_hw_cfg_
     uint32_t count = 0;
     for (uint32_t i = 0; i < list->n; i++) {
         const ftsa_fault_t *f = &list->v[i];
-        uint32_t id = f->line ? f->line : i, mem, addr;
+        uint32_t mem, addr;
+        char id[32]; /* where the fault came from: its file line, else its place in the list */
+        if (f->line)
+            snprintf(id, sizeof id, "line %u", f->line);
+        else
+            snprintf(id, sizeof id, "fault %u", i);
         if (f->space != FTSA_SPACE_SRAM)
             continue;
         ftsa_status_t st = locate(f, id, hw, &mem, &addr, err);

@@ -77,5 +77,5 @@ for mem in weight act acc param thr; do
 done
 # A list drawn for a 16 x 16 array does not fit the default 8 x 8 build.
 "$ftsa" faults gen --memory acc --array 16 --bits msb --count 200 --out "$tmp/acc16.txt" 2>/dev/null
-check run-sram-width 1 "acc16.txt: fault [0-9]*: bit [0-9]* outside acc's 256-bit words" -- "$ftsa" run --model "$lenet" --faults "$tmp/acc16.txt" --images 2
+check run-sram-width 1 "acc16.txt: line [0-9]*: bit [0-9]* outside acc's 256-bit words" -- "$ftsa" run --model "$lenet" --faults "$tmp/acc16.txt" --images 2
 exit $fail
