@@ -201,23 +201,26 @@ static void drop_faults(ftsa_backend_t *be)
 /* Tensor-space faults: parameters are faulty copies (the bias is folded from
  * the faulty weights, as a framework computing (x - zp) * w would); stored
  * outputs get masks applied after each layer. */
-static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
-                                   ftsa_err_t *err)
+/* Back to the untimed path with no SRAM-space faults. */
+static void drop_sram_faults(ftsa_backend_t *be)
 {
     be->timed = 0;
     free(be->pf);
     be->pf = NULL, be->n_pf = 0, be->upsets = 0;
+}
+
+static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
+                                   ftsa_err_t *err)
+{
+    drop_sram_faults(be);
     for (uint32_t i = 0; faults && i < faults->n; i++)
         if (faults->v[i].space == FTSA_SPACE_SRAM) {
             drop_faults(be);
             ftsa_status_t st = set_sram_faults(be, faults, err);
             if (ftsa_ref_init(&be->ref, be->pristine, NULL) != FTSA_OK)
                 return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
-            if (st) {
-                be->timed = 0;
-                free(be->pf);
-                be->pf = NULL, be->n_pf = 0, be->upsets = 0;
-            }
+            if (st)
+                drop_sram_faults(be);
             return st;
         }
     if (be->tracing && faults && faults->n)

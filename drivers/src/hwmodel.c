@@ -21,6 +21,7 @@
 #include "ftsa/faults.h"
 #include "ftsa/hw_regs.h"
 #include "ftsa/quant.h"
+#include "sram_faults.h"
 
 #define N_MEMS 6
 #define MAX_WORD 64 /* bytes of the widest word: 32 x 16 accumulator bits */
@@ -120,7 +121,9 @@ ftsa_status_t ftsa_hwm_create(const ftsa_hw_cfg_t *hw, ftsa_hwm_t **out, ftsa_er
         return ftsa_fail(err, FTSA_E_INVALID, "array side %u: the C model supports 4, 8 and 16", n);
     uint32_t depth[N_MEMS] = {hw->wgt_depth, hw->act_depth, hw->act_depth, hw->acc_depth,
                               hw->par_depth, hw->thr_depth};
-    uint32_t bytes[N_MEMS] = {n, n, n, 4 * n, 12, n};
+    uint32_t bytes[N_MEMS];
+    for (int i = 0; i < N_MEMS; i++)
+        bytes[i] = ftsa_hw_mem_width(hw, (uint32_t)i) / 8;
     for (int i = 0; i < N_MEMS; i++)
         if (!pow2(depth[i]) || depth[i] > 65536)
             return ftsa_fail(err, FTSA_E_INVALID,
@@ -578,15 +581,13 @@ static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, cons
     return reads;
 }
 
-/* sum / count rounded half away from zero in the RTL's 32-bit unsigned
- * arithmetic, clamped to int8 (rtl/ftsa_rounded_mean.v). */
+/* The average-pool unit's output (rtl/ftsa_rounded_mean.v): the TFLite mean,
+ * clamped to int8.  A sum of at most 65,535 int8 values cannot overflow. */
 static int8_t mean_hw(int32_t sum, uint32_t count)
 {
     if (!count)
         return 0; /* the RTL divides by zero: AVG_N = 0 is never compiled */
-    uint32_t mag = sum < 0 ? 0u - (uint32_t)sum : (uint32_t)sum;
-    uint32_t q = (mag + (count >> 1)) / count;
-    int32_t v = (int32_t)(sum < 0 ? 0u - q : q);
+    int32_t v = ftsa_rounded_mean(sum, (int32_t)count);
     return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
 }
 
