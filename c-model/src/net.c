@@ -354,7 +354,22 @@ uint32_t ftsa_net_max_act_elems(const ftsa_net_t *net)
 
 void ftsa_net_quantize_pixels(const ftsa_net_t *net, const uint8_t *pixels, int8_t *out)
 {
+    /* A pixel has 256 values: quantize each once per input quantization
+     * (one table per thread, rebuilt when the scale or zero point changes). */
+    static _Thread_local struct {
+        int valid;
+        uint32_t scale_bits;
+        int32_t zp;
+        int8_t q[256];
+    } lut;
+    uint32_t bits;
+    memcpy(&bits, &net->in_scale, sizeof bits);
+    if (!lut.valid || lut.scale_bits != bits || lut.zp != net->in_zp) {
+        for (int v = 0; v < 256; v++)
+            lut.q[v] = ftsa_quantize_value((float)v / 255.0f, net->in_scale, net->in_zp);
+        lut.valid = 1, lut.scale_bits = bits, lut.zp = net->in_zp;
+    }
     uint32_t n = ftsa_shape_elems(net->input);
     for (uint32_t i = 0; i < n; i++)
-        out[i] = ftsa_quantize_value((float)pixels[i] / 255.0f, net->in_scale, net->in_zp);
+        out[i] = lut.q[pixels[i]];
 }

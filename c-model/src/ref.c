@@ -3,56 +3,109 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Dot products run over rows zero-padded to a multiple of FTSA_REF_LANE bytes,
- * so the compiler vectorizes them without remainder loops.  Products are at
- * most 2^14 in magnitude: 65536 of them fit an int32, and longer rows combine
- * chunks with the accumulator's wrapping add. */
-#define DOT_CHUNK 65536u
+/* Weighted layers run as a small GEMM over blocks of up to ROWS output
+ * positions: acc[pos][o] = bias[o] + sum_q x[pos][q] . wq[q][o], where x[pos][q]
+ * is the four unsigned input bytes at base[pos] + off[q] (ref.h).  No window
+ * is copied: a conv window's rows are read in place from the framed input.
+ * Every sum is modulo 2^32, the accumulator's arithmetic, so any order of
+ * summation gives the hardware's bits. */
+#define ROWS 16u
+#define SLACK 4u /* a window row's last group may read 3 bytes past it */
 
-static int32_t dot_chunk(const int8_t *restrict a, const int8_t *restrict b, uint32_t n)
+#if !defined(FTSA_REF_GENERIC) && defined(__AVX512F__) && defined(__AVX512VNNI__)
+#include <immintrin.h>
+
+static inline __m512i bcast4(const uint8_t *p)
 {
-    int32_t acc = 0;
-    for (uint32_t i = 0; i < n; i++)
-        acc += (int32_t)a[i] * (int32_t)b[i];
-    return acc;
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return _mm512_set1_epi32((int32_t)v);
 }
 
-static int32_t dot_i8(const int8_t *a, const int8_t *b, uint32_t n)
+/* Lanes of the block of channels from o: 16, or the 8 of a tail. */
+static inline __mmask16 lanes(uint32_t ocp, uint32_t o)
 {
-    if (n <= DOT_CHUNK)
-        return dot_chunk(a, b, n);
-    int32_t total = 0;
-    for (uint32_t base = 0; base < n; base += DOT_CHUNK)
-        total = ftsa_wrap_add(total, dot_chunk(a + base, b + base,
-                                               n - base < DOT_CHUNK ? n - base : DOT_CHUNK));
-    return total;
+    return ocp - o >= 16 ? 0xffff : 0x00ff;
 }
 
-static uint32_t padded(uint32_t n)
+static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t rows, int32_t *acc)
 {
-    return (n + FTSA_REF_LANE - 1) / FTSA_REF_LANE * FTSA_REF_LANE;
-}
-
-/* Accumulate: acc[oc * npos + pos] = folded bias + row . weights[oc].  The
- * accumulators are kept channel-major so requantization runs over long rows. */
-static void accumulate(const ftsa_layer_t *l, const int32_t *bias, const int8_t *wpad,
-                       const int8_t *row, uint32_t pos, uint32_t npos, int32_t *acc)
-{
-    uint32_t k = padded(ftsa_layer_fan_in(l));
-    for (uint32_t oc = 0; oc < l->out.c; oc++)
-        acc[(size_t)oc * npos + pos] = ftsa_wrap_add(bias[oc], dot_i8(row, wpad + (size_t)oc * k, k));
-}
-
-/* Requantize every accumulator of the layer into the HWC output. */
-static void requantize(const ftsa_layer_t *l, const int32_t *acc, uint32_t npos, int8_t *out)
-{
-    uint32_t oc_n = l->out.c;
-    for (uint32_t oc = 0; oc < oc_n; oc++) {
-        int32_t mult = l->multiplier[oc], shift = l->shift[oc];
-        const int32_t *a = acc + (size_t)oc * npos;
-        for (uint32_t pos = 0; pos < npos; pos++)
-            out[(size_t)pos * oc_n + oc] = ftsa_requantize(a[pos], mult, shift, l->out_zp);
+    uint32_t kq = g->kq, ocp = g->ocp;
+    const uint32_t *off = g->off;
+    size_t ws = 4 * (size_t)ocp;
+    uint32_t r = 0;
+    /* four rows share each weight load; four chains hide the latency */
+    for (; r + 4 <= rows; r += 4)
+        for (uint32_t o = 0; o < ocp; o += 16) {
+            __mmask16 k = lanes(ocp, o);
+            const int8_t *w = g->wq + 4 * (size_t)o;
+            const uint8_t *x0 = base[r], *x1 = base[r + 1], *x2 = base[r + 2], *x3 = base[r + 3];
+            __m512i a0 = _mm512_maskz_loadu_epi32(k, g->bias + o), a1 = a0, a2 = a0, a3 = a0;
+            for (uint32_t q = 0; q < kq; q++, w += ws) {
+                __m512i wv = _mm512_maskz_loadu_epi32(k, w);
+                a0 = _mm512_dpbusd_epi32(a0, bcast4(x0 + off[q]), wv);
+                a1 = _mm512_dpbusd_epi32(a1, bcast4(x1 + off[q]), wv);
+                a2 = _mm512_dpbusd_epi32(a2, bcast4(x2 + off[q]), wv);
+                a3 = _mm512_dpbusd_epi32(a3, bcast4(x3 + off[q]), wv);
+            }
+            int32_t *d = acc + (size_t)r * ocp + o;
+            _mm512_mask_storeu_epi32(d, k, a0);
+            _mm512_mask_storeu_epi32(d + ocp, k, a1);
+            _mm512_mask_storeu_epi32(d + 2 * ocp, k, a2);
+            _mm512_mask_storeu_epi32(d + 3 * ocp, k, a3);
+        }
+    /* single rows (fully connected layers): four chains over channel blocks */
+    for (; r < rows; r++) {
+        const uint8_t *x = base[r];
+        for (uint32_t o = 0; o < ocp; o += 64) {
+            __m512i a[4];
+            uint32_t nb = (ocp - o + 15) / 16 < 4 ? (ocp - o + 15) / 16 : 4;
+            for (uint32_t b = 0; b < nb; b++)
+                a[b] = _mm512_maskz_loadu_epi32(lanes(ocp, o + 16 * b), g->bias + o + 16 * b);
+            const int8_t *w = g->wq + 4 * (size_t)o;
+            for (uint32_t q = 0; q < kq; q++, w += ws) {
+                __m512i xv = bcast4(x + off[q]);
+                for (uint32_t b = 0; b < nb; b++)
+                    a[b] = _mm512_dpbusd_epi32(
+                        a[b], xv, _mm512_maskz_loadu_epi32(lanes(ocp, o + 16 * b), w + 64 * b));
+            }
+            for (uint32_t b = 0; b < nb; b++)
+                _mm512_mask_storeu_epi32(acc + (size_t)r * ocp + o + 16 * b, lanes(ocp, o + 16 * b),
+                                         a[b]);
+        }
     }
+}
+#else
+static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t rows, int32_t *acc)
+{
+    uint32_t kq = g->kq, ocp = g->ocp;
+    size_t ws = 4 * (size_t)ocp;
+    for (uint32_t r = 0; r < rows; r++)
+        for (uint32_t o = 0; o < ocp; o++) {
+            uint32_t a = (uint32_t)g->bias[o];
+            const int8_t *w = g->wq + 4 * (size_t)o;
+            for (uint32_t q = 0; q < kq; q++, w += ws) {
+                const uint8_t *x = base[r] + g->off[q];
+                /* four products: |sum| < 2^17 */
+                a += (uint32_t)(x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + x[3] * w[3]);
+            }
+            acc[(size_t)r * ocp + o] = (int32_t)a;
+        }
+}
+#endif
+
+/* Requantize accumulator rows into HWC output rows: one flat loop over the
+ * block (the parameters are tiled per row), so it vectorizes whole. */
+static void post_rows(const ftsa_layer_t *l, const ftsa_ref_layer_t *g, const int32_t *acc,
+                      uint32_t rows, int8_t *restrict q, int8_t *out)
+{
+    uint32_t ocp = g->ocp, oc_n = l->out.c, n = rows * ocp;
+    int32_t zp = l->out_zp;
+    const int32_t *restrict a = acc, *restrict mult = g->mult, *restrict shift = g->shift;
+    for (uint32_t i = 0; i < n; i++)
+        q[i] = ftsa_requantize(a[i], mult[i], shift[i], zp);
+    for (uint32_t r = 0; r < rows; r++)
+        memcpy(out + (size_t)r * oc_n, q + (size_t)r * ocp, oc_n);
 }
 
 /* Activation/clip over the layer output; thr holds one threshold per output
@@ -80,62 +133,71 @@ static void activate(const ftsa_layer_t *l, const int8_t *thr, int8_t *out)
     }
 }
 
-/* Copy the input into a buffer framed by `pad` zero-point pixels on every side. */
-static void frame_input(const ftsa_layer_t *l, const int8_t *in, int8_t *framed)
+/* The input as unsigned bytes (x + 128), framed by `pad` zero-point pixels. */
+static void frame_input(const ftsa_layer_t *l, const int8_t *in, uint8_t *framed)
 {
     uint32_t c = l->in.c, p = l->pad, wp = l->in.w + 2 * p, hp = l->in.h + 2 * p;
-    memset(framed, (int8_t)l->in_zp, (size_t)hp * wp * c);
-    for (uint32_t y = 0; y < l->in.h; y++)
-        memcpy(framed + ((size_t)(y + p) * wp + p) * c, in + (size_t)y * l->in.w * c,
-               (size_t)l->in.w * c);
-}
-
-static void conv2d(const ftsa_layer_t *l, const int32_t *bias, const int8_t *wpad,
-                   const int8_t *in, ftsa_ref_t *ref, int8_t *out)
-{
-    uint32_t c = l->in.c, wp = l->in.w + 2 * l->pad, seg = l->kw * c;
-    uint32_t npos = l->out.h * l->out.w;
-    const int8_t *framed = in;
-    if (l->pad) {
-        frame_input(l, in, ref->framed);
-        framed = ref->framed;
+    size_t row = (size_t)l->in.w * c;
+    if (p)
+        memset(framed, (uint8_t)l->in_zp ^ 0x80u, (size_t)hp * wp * c);
+    for (uint32_t y = 0; y < l->in.h; y++) {
+        uint8_t *d = framed + ((size_t)(y + p) * wp + p) * c;
+        const int8_t *s = in + (size_t)y * row;
+        for (size_t i = 0; i < row; i++)
+            d[i] = (uint8_t)s[i] ^ 0x80u;
     }
-    for (uint32_t oy = 0; oy < l->out.h; oy++)
-        for (uint32_t ox = 0; ox < l->out.w; ox++) {
-            /* A window is kh segments of kw*c contiguous bytes (HWC); the
-             * row's padding tail beyond kh*kw*c stays zero. */
-            const int8_t *top = framed + ((size_t)oy * l->stride * wp + ox * l->stride) * c;
-            for (uint32_t ky = 0; ky < l->kh; ky++)
-                memcpy(ref->cols + ky * seg, top + (size_t)ky * wp * c, seg);
-            accumulate(l, bias, wpad, ref->cols, oy * l->out.w + ox, npos, ref->acc);
-        }
-    requantize(l, ref->acc, npos, out);
 }
 
-static void fc(const ftsa_layer_t *l, const int32_t *bias, const int8_t *wpad, const int8_t *in,
-               ftsa_ref_t *ref, int8_t *out)
+static void conv2d(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_t *g,
+                   const int8_t *in, int8_t *out)
 {
-    memcpy(ref->cols, in, ftsa_layer_fan_in(l));
-    accumulate(l, bias, wpad, ref->cols, 0, 1, ref->acc);
-    requantize(l, ref->acc, 1, out);
+    size_t line = (size_t)(l->in.w + 2 * l->pad) * l->in.c, step = (size_t)l->stride * l->in.c;
+    uint32_t npos = l->out.h * l->out.w, oy = 0, ox = 0;
+    const uint8_t *base[ROWS];
+    frame_input(l, in, ref->scratch);
+    for (uint32_t p0 = 0; p0 < npos; p0 += ROWS) {
+        uint32_t rows = npos - p0 < ROWS ? npos - p0 : ROWS;
+        for (uint32_t r = 0; r < rows; r++) {
+            base[r] = ref->scratch + (size_t)oy * l->stride * line + ox * step;
+            if (++ox == l->out.w)
+                ox = 0, oy++;
+        }
+        gemm(g, base, rows, ref->acc);
+        post_rows(l, g, ref->acc, rows, ref->qbuf, out + (size_t)p0 * l->out.c);
+    }
 }
 
-static void maxpool(const ftsa_layer_t *l, const int8_t *in, int8_t *out)
+static void fc(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_t *g, const int8_t *in,
+               int8_t *out)
+{
+    uint32_t n = ftsa_layer_fan_in(l);
+    const uint8_t *base[1] = {ref->scratch};
+    for (uint32_t i = 0; i < n; i++)
+        ref->scratch[i] = (uint8_t)in[i] ^ 0x80u;
+    gemm(g, base, 1, ref->acc);
+    post_rows(l, g, ref->acc, 1, ref->qbuf, out);
+}
+
+/* Max over the window's rows first (long contiguous runs), then across it. */
+static void maxpool(const ftsa_layer_t *l, const int8_t *in, int8_t *vmax, int8_t *out)
 {
     uint32_t c = l->in.c;
-    for (uint32_t oy = 0; oy < l->out.h; oy++)
-        for (uint32_t ox = 0; ox < l->out.w; ox++)
-            for (uint32_t ch = 0; ch < c; ch++) {
-                int8_t m = -128;
-                for (uint32_t ky = 0; ky < l->kh; ky++)
-                    for (uint32_t kx = 0; kx < l->kw; kx++) {
-                        uint32_t y = oy * l->stride + ky, x = ox * l->stride + kx;
-                        int8_t v = in[((size_t)y * l->in.w + x) * c + ch];
-                        if (v > m)
-                            m = v;
-                    }
-                out[((size_t)oy * l->out.w + ox) * c + ch] = m;
-            }
+    size_t line = (size_t)l->in.w * c;
+    for (uint32_t oy = 0; oy < l->out.h; oy++) {
+        const int8_t *top = in + (size_t)oy * l->stride * line;
+        memcpy(vmax, top, line);
+        for (uint32_t ky = 1; ky < l->kh; ky++)
+            for (size_t i = 0; i < line; i++)
+                vmax[i] = top[ky * line + i] > vmax[i] ? top[ky * line + i] : vmax[i];
+        for (uint32_t ox = 0; ox < l->out.w; ox++) {
+            int8_t *d = out + ((size_t)oy * l->out.w + ox) * c;
+            const int8_t *s = vmax + (size_t)ox * l->stride * c;
+            memcpy(d, s, c);
+            for (uint32_t kx = 1; kx < l->kw; kx++)
+                for (uint32_t ch = 0; ch < c; ch++)
+                    d[ch] = s[kx * c + ch] > d[ch] ? s[kx * c + ch] : d[ch];
+        }
+    }
 }
 
 static void avgpool_global(const ftsa_layer_t *l, const int8_t *in, int8_t *out)
@@ -153,20 +215,78 @@ static void avgpool_global(const ftsa_layer_t *l, const int8_t *in, int8_t *out)
 static void run_layer(ftsa_ref_t *ref, uint32_t i, const int8_t *in, int8_t *out)
 {
     const ftsa_layer_t *l = &ref->net->layers[i];
+    const ftsa_ref_layer_t *g = &ref->layer[i];
     switch (l->kind) {
     case FTSA_LAYER_CONV2D:
-        conv2d(l, ref->bias[i], ref->wpad[i], in, ref, out);
-        activate(l, ref->thr[i], out);
+        conv2d(ref, l, g, in, out);
+        activate(l, g->thr, out);
         break;
     case FTSA_LAYER_FC:
-        fc(l, ref->bias[i], ref->wpad[i], in, ref, out);
-        activate(l, ref->thr[i], out);
+        fc(ref, l, g, in, out);
+        activate(l, g->thr, out);
         break;
-    case FTSA_LAYER_MAXPOOL: maxpool(l, in, out); break;
+    case FTSA_LAYER_MAXPOOL: maxpool(l, in, (int8_t *)ref->scratch, out); break;
     case FTSA_LAYER_AVGPOOL_GLOBAL: avgpool_global(l, in, out); break;
     case FTSA_LAYER_FLATTEN:
     default: memcpy(out, in, ftsa_shape_elems(l->in)); break;
     }
+}
+
+static size_t max_sz(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Output positions per kernel block. */
+static uint32_t layer_rows(const ftsa_layer_t *l)
+{
+    return l->kind == FTSA_LAYER_CONV2D ? ROWS : 1;
+}
+
+/* Pack layer l's weights, bias and requantization for the kernel.  A conv
+ * window is kh rows of kw*c contiguous input bytes; each row is padded to
+ * whole groups of four with zero weights, so groups never straddle rows.  A
+ * fully connected layer is one row of fan-in bytes. */
+static int prepare_layer(const ftsa_layer_t *l, ftsa_ref_layer_t *g)
+{
+    uint32_t rows = layer_rows(l), oc_n = l->out.c, fan_in = ftsa_layer_fan_in(l);
+    int conv = l->kind == FTSA_LAYER_CONV2D;
+    uint32_t kh = conv ? l->kh : 1, seg = conv ? l->kw * l->in.c : fan_in;
+    uint32_t segq = (seg + 3) / 4;
+    size_t line = conv ? (size_t)(l->in.w + 2 * l->pad) * l->in.c : 0;
+    g->kq = kh * segq;
+    g->ocp = (oc_n + FTSA_REF_OC_GROUP - 1) / FTSA_REF_OC_GROUP * FTSA_REF_OC_GROUP;
+    g->wq = calloc((size_t)g->kq * g->ocp * 4, 1);
+    g->off = malloc((size_t)g->kq * sizeof *g->off);
+    g->bias = calloc(g->ocp, sizeof *g->bias);
+    g->mult = calloc((size_t)rows * g->ocp, sizeof *g->mult);
+    g->shift = calloc((size_t)rows * g->ocp, sizeof *g->shift);
+    if (!g->wq || !g->off || !g->bias || !g->mult || !g->shift)
+        return 0;
+    for (uint32_t ky = 0; ky < kh; ky++)
+        for (uint32_t j = 0; j < segq; j++)
+            g->off[ky * segq + j] = (uint32_t)(ky * line + 4 * j);
+    for (uint32_t o = 0; o < oc_n; o++) {
+        const int8_t *w = l->weights + (size_t)o * fan_in;
+        /* the kernel sees x + 128: fold that offset in with the zero point's */
+        g->bias[o] = ftsa_fold_bias(l->bias[o], l->in_zp + 128, w, fan_in);
+        for (uint32_t r = 0; r < rows; r++) {
+            g->mult[(size_t)r * g->ocp + o] = l->multiplier[o];
+            g->shift[(size_t)r * g->ocp + o] = l->shift[o];
+        }
+        for (uint32_t k = 0; k < fan_in; k++) {
+            uint32_t q = k / seg * segq + k % seg / 4;
+            g->wq[((size_t)q * g->ocp + o) * 4 + k % seg % 4] = w[k];
+        }
+    }
+    uint32_t n_out = ftsa_shape_elems(l->out);
+    if (ftsa_act_needs_thr(l->act)) {
+        if (!(g->thr = malloc(n_out)))
+            return 0;
+        for (uint32_t idx = 0; idx < n_out; idx++)
+            g->thr[idx] = ftsa_layer_thr_at(l, idx, idx % oc_n);
+    }
+    return 1;
 }
 
 ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *err)
@@ -177,53 +297,33 @@ ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *
         return st;
     ref->net = net;
     ref->out = calloc(net->n_layers, sizeof *ref->out);
-    ref->bias = calloc(net->n_layers, sizeof *ref->bias);
-    ref->wpad = calloc(net->n_layers, sizeof *ref->wpad);
-    ref->thr = calloc(net->n_layers, sizeof *ref->thr);
+    ref->layer = calloc(net->n_layers, sizeof *ref->layer);
     ref->act_masks = calloc(net->n_layers, sizeof *ref->act_masks);
     ref->n_act_masks = calloc(net->n_layers, sizeof *ref->n_act_masks);
-    uint32_t max_fan_in = 1, max_acc = 1;
-    size_t max_framed = 1;
-    if (!ref->out || !ref->bias || !ref->wpad || !ref->thr || !ref->act_masks || !ref->n_act_masks)
+    size_t acc = 1, scratch = 1;
+    if (!ref->out || !ref->layer || !ref->act_masks || !ref->n_act_masks)
         goto nomem;
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const ftsa_layer_t *l = &net->layers[i];
-        ref->out[i] = malloc(ftsa_shape_elems(l->out));
-        if (!ref->out[i])
+        ftsa_ref_layer_t *g = &ref->layer[i];
+        if (!(ref->out[i] = malloc(ftsa_shape_elems(l->out))))
             goto nomem;
+        if (l->kind == FTSA_LAYER_MAXPOOL)
+            scratch = max_sz(scratch, (size_t)l->in.w * l->in.c);
         if (!ftsa_layer_has_weights(l))
             continue;
-        uint32_t fan_in = ftsa_layer_fan_in(l);
-        if (fan_in > max_fan_in)
-            max_fan_in = fan_in;
-        uint32_t k = padded(fan_in);
-        uint32_t n_out = ftsa_shape_elems(l->out);
-        if (n_out > max_acc)
-            max_acc = n_out;
-        if (ftsa_act_needs_thr(l->act)) {
-            ref->thr[i] = malloc(n_out);
-            if (!ref->thr[i])
-                goto nomem;
-            for (uint32_t idx = 0; idx < n_out; idx++)
-                ref->thr[i][idx] = ftsa_layer_thr_at(l, idx, idx % l->out.c);
-        }
-        size_t framed = (size_t)(l->in.h + 2 * l->pad) * (l->in.w + 2 * l->pad) * l->in.c;
-        if (l->kind == FTSA_LAYER_CONV2D && framed > max_framed)
-            max_framed = framed;
-        ref->bias[i] = malloc(l->out.c * sizeof(int32_t));
-        ref->wpad[i] = calloc((size_t)l->out.c * k, 1);
-        if (!ref->bias[i] || !ref->wpad[i])
+        if (!prepare_layer(l, g))
             goto nomem;
-        for (uint32_t oc = 0; oc < l->out.c; oc++) {
-            const int8_t *w = l->weights + (size_t)oc * fan_in;
-            ref->bias[i][oc] = ftsa_fold_bias(l->bias[oc], l->in_zp, w, fan_in);
-            memcpy(ref->wpad[i] + (size_t)oc * k, w, fan_in);
-        }
+        acc = max_sz(acc, (size_t)layer_rows(l) * g->ocp);
+        if (l->kind == FTSA_LAYER_CONV2D)
+            scratch = max_sz(scratch, (size_t)(l->in.h + 2 * l->pad) * (l->in.w + 2 * l->pad) * l->in.c);
+        else
+            scratch = max_sz(scratch, ftsa_layer_fan_in(l));
     }
-    ref->cols = calloc(padded(max_fan_in), 1);
-    ref->acc = malloc(max_acc * sizeof *ref->acc);
-    ref->framed = malloc(max_framed);
-    if (!ref->cols || !ref->acc || !ref->framed)
+    ref->acc = malloc(acc * sizeof *ref->acc);
+    ref->qbuf = malloc(acc);
+    ref->scratch = calloc(scratch + SLACK, 1);
+    if (!ref->acc || !ref->qbuf || !ref->scratch)
         goto nomem;
     return FTSA_OK;
 nomem:
@@ -237,25 +337,26 @@ void ftsa_ref_free(ftsa_ref_t *ref)
         for (uint32_t i = 0; i < ref->net->n_layers; i++) {
             if (ref->out)
                 free(ref->out[i]);
-            if (ref->bias)
-                free(ref->bias[i]);
-            if (ref->wpad)
-                free(ref->wpad[i]);
-            if (ref->thr)
-                free(ref->thr[i]);
+            if (ref->layer) {
+                ftsa_ref_layer_t *g = &ref->layer[i];
+                free(g->wq);
+                free(g->off);
+                free(g->bias);
+                free(g->mult);
+                free(g->shift);
+                free(g->thr);
+            }
             if (ref->act_masks)
                 free(ref->act_masks[i]);
         }
     }
     free(ref->out);
-    free(ref->bias);
-    free(ref->wpad);
-    free(ref->thr);
+    free(ref->layer);
     free(ref->act_masks);
     free(ref->n_act_masks);
-    free(ref->cols);
     free(ref->acc);
-    free(ref->framed);
+    free(ref->qbuf);
+    free(ref->scratch);
     memset(ref, 0, sizeof *ref);
 }
 
