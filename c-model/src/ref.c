@@ -22,22 +22,22 @@ static inline __m512i bcast4(const uint8_t *p)
     return _mm512_set1_epi32((int32_t)v);
 }
 
-/* Lanes of the block of channels from o: 16, or the 8 of a tail. */
-static inline __mmask16 lanes(uint32_t ocp, uint32_t o)
+/* Lanes of the block of channels from o: 16, or the channels left. */
+static inline __mmask16 lanes(uint32_t oc, uint32_t o)
 {
-    return ocp - o >= 16 ? 0xffff : 0x00ff;
+    return oc - o >= 16 ? 0xffff : (__mmask16)((1u << (oc - o)) - 1u);
 }
 
 static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t rows, int32_t *acc)
 {
-    uint32_t kq = g->kq, ocp = g->ocp;
+    uint32_t kq = g->kq, oc = g->oc;
     const uint32_t *off = g->off;
-    size_t ws = 4 * (size_t)ocp;
+    size_t ws = 4 * (size_t)oc;
     uint32_t r = 0;
     /* four rows share each weight load; four chains hide the latency */
     for (; r + 4 <= rows; r += 4)
-        for (uint32_t o = 0; o < ocp; o += 16) {
-            __mmask16 k = lanes(ocp, o);
+        for (uint32_t o = 0; o < oc; o += 16) {
+            __mmask16 k = lanes(oc, o);
             const int8_t *w = g->wq + 4 * (size_t)o;
             const uint8_t *x0 = base[r], *x1 = base[r + 1], *x2 = base[r + 2], *x3 = base[r + 3];
             __m512i a0 = _mm512_maskz_loadu_epi32(k, g->bias + o), a1 = a0, a2 = a0, a3 = a0;
@@ -48,29 +48,29 @@ static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t
                 a2 = _mm512_dpbusd_epi32(a2, bcast4(x2 + off[q]), wv);
                 a3 = _mm512_dpbusd_epi32(a3, bcast4(x3 + off[q]), wv);
             }
-            int32_t *d = acc + (size_t)r * ocp + o;
+            int32_t *d = acc + (size_t)r * oc + o;
             _mm512_mask_storeu_epi32(d, k, a0);
-            _mm512_mask_storeu_epi32(d + ocp, k, a1);
-            _mm512_mask_storeu_epi32(d + 2 * ocp, k, a2);
-            _mm512_mask_storeu_epi32(d + 3 * ocp, k, a3);
+            _mm512_mask_storeu_epi32(d + oc, k, a1);
+            _mm512_mask_storeu_epi32(d + 2 * oc, k, a2);
+            _mm512_mask_storeu_epi32(d + 3 * oc, k, a3);
         }
     /* single rows (fully connected layers): four chains over channel blocks */
     for (; r < rows; r++) {
         const uint8_t *x = base[r];
-        for (uint32_t o = 0; o < ocp; o += 64) {
+        for (uint32_t o = 0; o < oc; o += 64) {
             __m512i a[4];
-            uint32_t nb = (ocp - o + 15) / 16 < 4 ? (ocp - o + 15) / 16 : 4;
+            uint32_t nb = (oc - o + 15) / 16 < 4 ? (oc - o + 15) / 16 : 4;
             for (uint32_t b = 0; b < nb; b++)
-                a[b] = _mm512_maskz_loadu_epi32(lanes(ocp, o + 16 * b), g->bias + o + 16 * b);
+                a[b] = _mm512_maskz_loadu_epi32(lanes(oc, o + 16 * b), g->bias + o + 16 * b);
             const int8_t *w = g->wq + 4 * (size_t)o;
             for (uint32_t q = 0; q < kq; q++, w += ws) {
                 __m512i xv = bcast4(x + off[q]);
                 for (uint32_t b = 0; b < nb; b++)
                     a[b] = _mm512_dpbusd_epi32(
-                        a[b], xv, _mm512_maskz_loadu_epi32(lanes(ocp, o + 16 * b), w + 64 * b));
+                        a[b], xv, _mm512_maskz_loadu_epi32(lanes(oc, o + 16 * b), w + 64 * b));
             }
             for (uint32_t b = 0; b < nb; b++)
-                _mm512_mask_storeu_epi32(acc + (size_t)r * ocp + o + 16 * b, lanes(ocp, o + 16 * b),
+                _mm512_mask_storeu_epi32(acc + (size_t)r * oc + o + 16 * b, lanes(oc, o + 16 * b),
                                          a[b]);
         }
     }
@@ -78,10 +78,10 @@ static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t
 #else
 static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t rows, int32_t *acc)
 {
-    uint32_t kq = g->kq, ocp = g->ocp;
-    size_t ws = 4 * (size_t)ocp;
+    uint32_t kq = g->kq, oc = g->oc;
+    size_t ws = 4 * (size_t)oc;
     for (uint32_t r = 0; r < rows; r++)
-        for (uint32_t o = 0; o < ocp; o++) {
+        for (uint32_t o = 0; o < oc; o++) {
             uint32_t a = (uint32_t)g->bias[o];
             const int8_t *w = g->wq + 4 * (size_t)o;
             for (uint32_t q = 0; q < kq; q++, w += ws) {
@@ -89,23 +89,21 @@ static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t
                 /* four products: |sum| < 2^17 */
                 a += (uint32_t)(x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + x[3] * w[3]);
             }
-            acc[(size_t)r * ocp + o] = (int32_t)a;
+            acc[(size_t)r * oc + o] = (int32_t)a;
         }
 }
 #endif
 
-/* Requantize accumulator rows into HWC output rows: one flat loop over the
- * block (the parameters are tiled per row), so it vectorizes whole. */
+/* Requantize a block of accumulator rows into the HWC output: one flat loop
+ * (the parameters are tiled per row), so it vectorizes whole. */
 static void post_rows(const ftsa_layer_t *l, const ftsa_ref_layer_t *g, const int32_t *acc,
-                      uint32_t rows, int8_t *restrict q, int8_t *out)
+                      uint32_t rows, int8_t *restrict out)
 {
-    uint32_t ocp = g->ocp, oc_n = l->out.c, n = rows * ocp;
+    uint32_t n = rows * g->oc;
     int32_t zp = l->out_zp;
     const int32_t *restrict a = acc, *restrict mult = g->mult, *restrict shift = g->shift;
     for (uint32_t i = 0; i < n; i++)
-        q[i] = ftsa_requantize(a[i], mult[i], shift[i], zp);
-    for (uint32_t r = 0; r < rows; r++)
-        memcpy(out + (size_t)r * oc_n, q + (size_t)r * ocp, oc_n);
+        out[i] = ftsa_requantize(a[i], mult[i], shift[i], zp);
 }
 
 /* Activation/clip over the layer output; thr holds one threshold per output
@@ -163,7 +161,7 @@ static void conv2d(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_
                 ox = 0, oy++;
         }
         gemm(g, base, rows, ref->acc);
-        post_rows(l, g, ref->acc, rows, ref->qbuf, out + (size_t)p0 * l->out.c);
+        post_rows(l, g, ref->acc, rows, out + (size_t)p0 * l->out.c);
     }
 }
 
@@ -175,7 +173,7 @@ static void fc(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_t *g
     for (uint32_t i = 0; i < n; i++)
         ref->scratch[i] = (uint8_t)in[i] ^ 0x80u;
     gemm(g, base, 1, ref->acc);
-    post_rows(l, g, ref->acc, 1, ref->qbuf, out);
+    post_rows(l, g, ref->acc, 1, out);
 }
 
 /* Max over the window's rows first (long contiguous runs), then across it. */
@@ -255,12 +253,12 @@ static int prepare_layer(const ftsa_layer_t *l, ftsa_ref_layer_t *g)
     uint32_t segq = (seg + 3) / 4;
     size_t line = conv ? (size_t)(l->in.w + 2 * l->pad) * l->in.c : 0;
     g->kq = kh * segq;
-    g->ocp = (oc_n + FTSA_REF_OC_GROUP - 1) / FTSA_REF_OC_GROUP * FTSA_REF_OC_GROUP;
-    g->wq = calloc((size_t)g->kq * g->ocp * 4, 1);
+    g->oc = oc_n;
+    g->wq = calloc((size_t)g->kq * g->oc * 4, 1);
     g->off = malloc((size_t)g->kq * sizeof *g->off);
-    g->bias = calloc(g->ocp, sizeof *g->bias);
-    g->mult = calloc((size_t)rows * g->ocp, sizeof *g->mult);
-    g->shift = calloc((size_t)rows * g->ocp, sizeof *g->shift);
+    g->bias = calloc(g->oc, sizeof *g->bias);
+    g->mult = calloc((size_t)rows * g->oc, sizeof *g->mult);
+    g->shift = calloc((size_t)rows * g->oc, sizeof *g->shift);
     if (!g->wq || !g->off || !g->bias || !g->mult || !g->shift)
         return 0;
     for (uint32_t ky = 0; ky < kh; ky++)
@@ -271,12 +269,12 @@ static int prepare_layer(const ftsa_layer_t *l, ftsa_ref_layer_t *g)
         /* the kernel sees x + 128: fold that offset in with the zero point's */
         g->bias[o] = ftsa_fold_bias(l->bias[o], l->in_zp + 128, w, fan_in);
         for (uint32_t r = 0; r < rows; r++) {
-            g->mult[(size_t)r * g->ocp + o] = l->multiplier[o];
-            g->shift[(size_t)r * g->ocp + o] = l->shift[o];
+            g->mult[(size_t)r * g->oc + o] = l->multiplier[o];
+            g->shift[(size_t)r * g->oc + o] = l->shift[o];
         }
         for (uint32_t k = 0; k < fan_in; k++) {
             uint32_t q = k / seg * segq + k % seg / 4;
-            g->wq[((size_t)q * g->ocp + o) * 4 + k % seg % 4] = w[k];
+            g->wq[((size_t)q * g->oc + o) * 4 + k % seg % 4] = w[k];
         }
     }
     uint32_t n_out = ftsa_shape_elems(l->out);
@@ -314,16 +312,15 @@ ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *
             continue;
         if (!prepare_layer(l, g))
             goto nomem;
-        acc = max_sz(acc, (size_t)layer_rows(l) * g->ocp);
+        acc = max_sz(acc, (size_t)layer_rows(l) * g->oc);
         if (l->kind == FTSA_LAYER_CONV2D)
             scratch = max_sz(scratch, (size_t)(l->in.h + 2 * l->pad) * (l->in.w + 2 * l->pad) * l->in.c);
         else
             scratch = max_sz(scratch, ftsa_layer_fan_in(l));
     }
     ref->acc = malloc(acc * sizeof *ref->acc);
-    ref->qbuf = malloc(acc);
     ref->scratch = calloc(scratch + SLACK, 1);
-    if (!ref->acc || !ref->qbuf || !ref->scratch)
+    if (!ref->acc || !ref->scratch)
         goto nomem;
     return FTSA_OK;
 nomem:
@@ -355,7 +352,6 @@ void ftsa_ref_free(ftsa_ref_t *ref)
     free(ref->act_masks);
     free(ref->n_act_masks);
     free(ref->acc);
-    free(ref->qbuf);
     free(ref->scratch);
     memset(ref, 0, sizeof *ref);
 }

@@ -26,8 +26,11 @@ static inline int32_t ftsa_sat_rounding_doubling_high_mul(int32_t a, int32_t b)
 {
     int overflow = a == INT32_MIN && b == INT32_MIN;
     int64_t ab = (int64_t)a * (int64_t)b;
-    int64_t nudge = ab >= 0 ? (1ll << 30) : (1 - (1ll << 30));
-    int32_t hi = (int32_t)((ab + nudge) / (1ll << 31)); /* C division truncates toward zero */
+    /* gemmlowp: (ab + nudge) / 2^31 truncated, nudge = 2^30 if ab >= 0 else
+     * 1 - 2^30.  For ab < 0 the truncation is a ceiling, and
+     * ceil((ab + 1 - 2^30) / 2^31) = floor((ab + 2^30) / 2^31): both signs are
+     * one arithmetic shift (>> of a negative int64 is arithmetic with gcc and clang). */
+    int32_t hi = (int32_t)((ab + (1ll << 30)) >> 31);
     return overflow ? INT32_MAX : hi;
 }
 
@@ -53,8 +56,10 @@ static inline int32_t ftsa_multiply_by_quantized_multiplier(int32_t x, int32_t m
 /* Requantize an accumulator to int8: multiplier, shift, + zero point, clamp. */
 static inline int8_t ftsa_requantize(int32_t acc, int32_t multiplier, int shift, int32_t out_zp)
 {
-    /* scaled + zp may leave int32 only by |zp| <= 128: add in 64 bits. */
-    int64_t v = (int64_t)ftsa_multiply_by_quantized_multiplier(acc, multiplier, shift) + out_zp;
+    /* |zp| <= 128: clamping the scaled value to [-256, 255] first changes no
+     * result and keeps the sum in 32 bits. */
+    int32_t v = ftsa_multiply_by_quantized_multiplier(acc, multiplier, shift);
+    v = (v < -256 ? -256 : v > 255 ? 255 : v) + out_zp;
     return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
 }
 

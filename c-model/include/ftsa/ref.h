@@ -14,27 +14,23 @@
  * unsigned bytes x + 128, so the kernel multiplies unsigned by signed bytes,
  * four products per 32-bit lane (the operation of x86's VNNI vpdpbusd). */
 typedef struct {
-    int8_t *wq;      /* weights packed [kq][ocp][4], zero where no input byte matches */
+    int8_t *wq;      /* weights packed [kq][oc][4], zero where no input byte matches */
     uint32_t *off;   /* [kq] offset of each group's four input bytes from a position's base */
-    int32_t *bias;   /* [ocp] folded bias minus 128 * sum(w[o]) (wrapping) */
-    int32_t *mult;   /* [rows][ocp] requantization multiplier, tiled once per row of a
-                        kernel block (0 in padding lanes) */
-    int32_t *shift;  /* [rows][ocp] requantization shift, tiled the same way */
+    int32_t *bias;   /* [oc] folded bias minus 128 * sum(w[o]) (wrapping) */
+    int32_t *mult;   /* [rows][oc] requantization multiplier, tiled once per row of a
+                        kernel block */
+    int32_t *shift;  /* [rows][oc] requantization shift, tiled the same way */
     int8_t *thr;     /* thresholds expanded to one per output element (NULL if unused) */
     uint32_t kq;     /* groups of four input bytes per output */
-    uint32_t ocp;    /* output channels rounded up to FTSA_REF_OC_GROUP */
+    uint32_t oc;     /* output channels */
 } ftsa_ref_layer_t;
-
-/* Output channels are padded to a multiple of this (half a 512-bit register). */
-#define FTSA_REF_OC_GROUP 8u
 
 /* Per-network workspace: every layer's output stays readable after a run. */
 typedef struct {
     const ftsa_net_t *net;
     int8_t **out;            /* out[i]: layer i output, ftsa_shape_elems(layers[i].out) */
     ftsa_ref_layer_t *layer; /* per layer; zeroed for layers without weights */
-    int32_t *acc;            /* a block of accumulator rows, [pos][ocp] */
-    int8_t *qbuf;            /* a block of requantized rows, [pos][ocp] */
+    int32_t *acc;            /* a block of accumulator rows, [pos][oc] */
     uint8_t *scratch;        /* a layer input as unsigned bytes (conv: framed with the
                                 zero point), or a pooling row */
     ftsa_act_mask_t **act_masks; /* per layer: faults of the stored output, or NULL */
