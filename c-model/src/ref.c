@@ -22,10 +22,10 @@ static inline __m512i bcast4(const uint8_t *p)
     return _mm512_set1_epi32((int32_t)v);
 }
 
-/* Lanes of the block of channels from o: 16, or the channels left. */
+/* Lanes of the block of channels from o: 16, the channels left, or none. */
 static inline __mmask16 lanes(uint32_t oc, uint32_t o)
 {
-    return oc - o >= 16 ? 0xffff : (__mmask16)((1u << (oc - o)) - 1u);
+    return o >= oc ? 0 : oc - o >= 16 ? 0xffff : (__mmask16)((1u << (oc - o)) - 1u);
 }
 
 static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t rows, int32_t *acc)
@@ -54,24 +54,30 @@ static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t
             _mm512_mask_storeu_epi32(d + 2 * oc, k, a2);
             _mm512_mask_storeu_epi32(d + 3 * oc, k, a3);
         }
-    /* single rows (fully connected layers): four chains over channel blocks */
+    /* single rows (fully connected layers): four chains over channel blocks,
+     * lanes past the last channel masked off */
     for (; r < rows; r++) {
         const uint8_t *x = base[r];
+        int32_t *d = acc + (size_t)r * oc;
         for (uint32_t o = 0; o < oc; o += 64) {
-            __m512i a[4];
-            uint32_t nb = (oc - o + 15) / 16 < 4 ? (oc - o + 15) / 16 : 4;
-            for (uint32_t b = 0; b < nb; b++)
-                a[b] = _mm512_maskz_loadu_epi32(lanes(oc, o + 16 * b), g->bias + o + 16 * b);
+            __mmask16 k0 = lanes(oc, o), k1 = lanes(oc, o + 16), k2 = lanes(oc, o + 32),
+                      k3 = lanes(oc, o + 48);
             const int8_t *w = g->wq + 4 * (size_t)o;
+            __m512i a0 = _mm512_maskz_loadu_epi32(k0, g->bias + o);
+            __m512i a1 = _mm512_maskz_loadu_epi32(k1, g->bias + o + 16);
+            __m512i a2 = _mm512_maskz_loadu_epi32(k2, g->bias + o + 32);
+            __m512i a3 = _mm512_maskz_loadu_epi32(k3, g->bias + o + 48);
             for (uint32_t q = 0; q < kq; q++, w += ws) {
                 __m512i xv = bcast4(x + off[q]);
-                for (uint32_t b = 0; b < nb; b++)
-                    a[b] = _mm512_dpbusd_epi32(
-                        a[b], xv, _mm512_maskz_loadu_epi32(lanes(oc, o + 16 * b), w + 64 * b));
+                a0 = _mm512_dpbusd_epi32(a0, xv, _mm512_maskz_loadu_epi32(k0, w));
+                a1 = _mm512_dpbusd_epi32(a1, xv, _mm512_maskz_loadu_epi32(k1, w + 64));
+                a2 = _mm512_dpbusd_epi32(a2, xv, _mm512_maskz_loadu_epi32(k2, w + 128));
+                a3 = _mm512_dpbusd_epi32(a3, xv, _mm512_maskz_loadu_epi32(k3, w + 192));
             }
-            for (uint32_t b = 0; b < nb; b++)
-                _mm512_mask_storeu_epi32(acc + (size_t)r * oc + o + 16 * b, lanes(oc, o + 16 * b),
-                                         a[b]);
+            _mm512_mask_storeu_epi32(d + o, k0, a0);
+            _mm512_mask_storeu_epi32(d + o + 16, k1, a1);
+            _mm512_mask_storeu_epi32(d + o + 32, k2, a2);
+            _mm512_mask_storeu_epi32(d + o + 48, k3, a3);
         }
     }
 }
@@ -190,10 +196,12 @@ static void maxpool(const ftsa_layer_t *l, const int8_t *in, int8_t *vmax, int8_
         for (uint32_t ox = 0; ox < l->out.w; ox++) {
             int8_t *d = out + ((size_t)oy * l->out.w + ox) * c;
             const int8_t *s = vmax + (size_t)ox * l->stride * c;
-            memcpy(d, s, c);
-            for (uint32_t kx = 1; kx < l->kw; kx++)
-                for (uint32_t ch = 0; ch < c; ch++)
-                    d[ch] = s[kx * c + ch] > d[ch] ? s[kx * c + ch] : d[ch];
+            for (uint32_t ch = 0; ch < c; ch++) {
+                int8_t m = s[ch];
+                for (uint32_t kx = 1; kx < l->kw; kx++)
+                    m = s[kx * c + ch] > m ? s[kx * c + ch] : m;
+                d[ch] = m;
+            }
         }
     }
 }
