@@ -54,6 +54,13 @@ public:
         if (fst_)
             fst_->close();
         top_->final();
+        fst_.reset();
+        top_.reset();
+        // Constructing the context made it the thread's current one: do not
+        // leave that pointing at a deleted context (Verilator falls back to
+        // its default context when it is null).
+        if (Verilated::threadContextp() == ctx_.get())
+            Verilated::threadContextp(nullptr);
     }
     void eval_half(bool clk) override
     {

@@ -14,8 +14,7 @@ Accel::Accel(sc_core::sc_module_name name)
     : sc_module(name), clk_i("clk_i"), rst_ni("rst_ni"), irq_o("irq_o"), csr("csr"), dma("dma"),
       ctx_(new VerilatedContext)
 {
-    // A SystemC model takes the thread's current context, which another
-    // model (the plain simulator) may have set and since deleted: give it its own.
+    // A SystemC model takes the thread's current context: give it its own.
     Verilated::threadContextp(ctx_.get());
     rtl_.reset(new Vftsa_top_sc("rtl"));
     Vftsa_top_sc &r = *rtl_;
