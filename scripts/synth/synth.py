@@ -5,7 +5,8 @@
   synth.py run      [--set ci|full] [--only A,B] --out DIR
         synthesize the blocks of blocks.txt; writes DIR/area.json
   synth.py activity --fst FILE --toggles BIN --out FILE.json [--images N]
-        per-block switching activity of a traced ftsa_top run
+        per-block switching activity of a traced ftsa_top run (the setup stream,
+        then N inferences), in two windows split at the end of the setup run
   synth.py report   --area F.json [--area G.json ...] [--activity A.json] --out FILE.md
         write docs/hardware-cost.md
   synth.py check    --area F.json [--activity A.json] --report FILE.md
@@ -281,34 +282,68 @@ def cmd_run(args):
 
 
 # ------------------------------------------------------------------ activity
-def cmd_activity(args):
-    """Aggregate fst_toggles output per instance scope below ftsa_top."""
-    proc = subprocess.run([args.toggles, args.fst], capture_output=True, text=True)
+RUN_SIGNAL = "busy_o"   # ftsa_top: high while the controller runs a command stream
+# Ports and wires of the simulation-only FTSA_FAULTS and FTSA_DPI blocks (rtl/ftsa_top.v,
+# rtl/ftsa_sram.v): in the trace, but not in the synthesized netlists whose pins they'd dilute.
+SIM_ONLY = ("flt_", "dpi_")
+
+
+def fst_toggles(args, *opts):
+    """The output lines of fst_toggles with opts on the trace."""
+    proc = subprocess.run([args.toggles, *opts, args.fst], capture_output=True, text=True)
     if proc.returncode != 0:
         raise FlowError(f"{args.toggles} failed: {proc.stderr.strip()}")
-    lines = proc.stdout.splitlines()
-    header = dict(kv.split("=", 1) for kv in lines[0].split()[1:])
-    end_time = int(header["end_time"])
+    return proc.stdout.splitlines()
+
+
+def fst_counts(args, *window):
+    """fst_toggles over the trace or a window (--from T / --to T):
+    header fields and (scope, name, width, toggles, high, rises) per signal."""
+    lines = fst_toggles(args, *window)
+    header = {k: int(v) for k, v in (kv.split("=", 1) for kv in lines[0].split()[1:])}
     sigs = []
     for line in lines[1:]:
-        scope, name, width, toggles, high = line.split("\t")
-        sigs.append((scope, name, int(width), int(toggles), int(high)))
+        scope, name, *nums = line.split("\t")
+        sigs.append((scope, name, *map(int, nums)))
+    return header, sigs
+
+
+def top_scope(sigs, fst):
     tops = {s[0].split(".")[0] + "." + s[0].split(".")[1] for s in sigs
             if s[0].count(".") >= 1 and s[0].split(".")[1] == "ftsa_top"}
     if len(tops) != 1:
-        raise FlowError(f"activity: no single ftsa_top scope in {args.fst} ({sorted(tops)[:3]})")
-    top = tops.pop()
-    clk = [s for s in sigs if s[0] == top and s[1] == "clk_i"]
+        raise FlowError(f"activity: no single ftsa_top scope in {fst} ({sorted(tops)[:3]})")
+    return tops.pop()
+
+
+def run_ends(args, top):
+    """Trace times at which ftsa_top stops being busy: the end of each
+    command-stream run (ftsa_sim_run), in order."""
+    ends, prev = [], None
+    for line in fst_toggles(args, "--changes", f"{top}.{RUN_SIGNAL}"):
+        time_, value = line.split("\t")
+        if prev == "1" and value == "0":
+            ends.append(int(time_))
+        prev = value
+    return ends
+
+
+def window_activity(header, sigs, top):
+    """Cycles (rising edges of clk_i), cycles busy, per-block toggles and
+    per-SRAM access cycles of one window of the trace."""
+    rel = [(s[0][len(top) + 1:] if s[0] != top else "", *s[1:]) for s in sigs
+           if (s[0] == top or s[0].startswith(top + ".")) and not s[1].startswith(SIM_ONLY)]
+    clk = [s for s in rel if s[0] == "" and s[1] == "clk_i"]
     if not clk:
         raise FlowError("activity: ftsa_top.clk_i not traced")
-    cycles = clk[0][3] // 2
-    rel = [(s[0][len(top) + 1:] if s[0] != top else "", *s[1:]) for s in sigs
-           if s[0] == top or s[0].startswith(top + ".")]
-    # SRAM accesses: cycles with re_i / we_i high, per SRAM instance (1 time unit = 1/2 cycle)
+    cycles = clk[0][5]
+    # cycles with a signal high: its time high over the window's time per cycle
+    per_cycle = cycles / max(1, header["to"] - header["from"])
+    busy = sum(s[4] for s in rel if s[0] == "" and s[1] == RUN_SIGNAL)
     srams = {}
-    for scope, name, width, tog, high in rel:
+    for scope, name, width, tog, high, rises in rel:
         if re.fullmatch(r"(g_act\.[^.]*\.)?u_\w+|g_act\[\d\]\.u_act", scope) and name in ("re_i", "we_i"):
-            srams.setdefault(scope, {})[name] = high * cycles / max(1, end_time)
+            srams.setdefault(scope, {})[name] = round(high * per_cycle)
     blocks = {}
     for b in read_blocks():
         if not b["inst"]:
@@ -320,12 +355,40 @@ def cmd_activity(args):
         toggles = sum(s[3] for s in inside if s[1] != "clk_i")
         if scopes:
             blocks[b["name"]] = dict(scopes=len(scopes), bits=bits, toggles=toggles)
+    return {"from": header["from"], "to": header["to"], "cycles": cycles,
+            "busy_cycles": round(busy * per_cycle),
+            "blocks": blocks, "srams": dict(sorted(srams.items()))}
+
+
+def window_totals(win):
+    return [win["cycles"], win["busy_cycles"]] + [b["toggles"] for b in win["blocks"].values()]
+
+
+def cmd_activity(args):
+    """Per-block activity of a traced ftsa_top run, split at the end of the
+    setup run into the setup window (once per network load) and the window of
+    the inference runs (args.images, weights resident)."""
+    header, sigs = fst_counts(args)
+    top = top_scope(sigs, args.fst)
+    ends = run_ends(args, top)
+    if len(ends) != args.images + 1:
+        raise FlowError(f"activity: {top}.{RUN_SIGNAL} shows {len(ends)} runs, expected the "
+                        f"setup run and {args.images} inference run(s)")
+    split = ends[0]
+    whole = window_activity(header, sigs, top)
+    setup = window_activity(*fst_counts(args, "--to", str(split)), top)
+    infer = window_activity(*fst_counts(args, "--from", str(split)), top)
+    if [a + b for a, b in zip(window_totals(setup), window_totals(infer))] \
+            != window_totals(whole):
+        raise FlowError("activity: the setup and inference windows do not add up to the trace")
     with open(args.out, "w") as f:
         json.dump(dict(fst=os.path.basename(args.fst), rtl=rtl_version(), images=args.images,
-                       cycles=cycles,
-                       blocks=blocks, srams={k: {n: round(v) for n, v in d.items()}
-                                             for k, d in sorted(srams.items())}), f, indent=1)
-    print(f"{cycles} cycles, {len(blocks)} blocks with activity -> {args.out}")
+                       split=dict(signal=f"{top.split('.', 1)[1]}.{RUN_SIGNAL}",
+                                  falls_at=split),
+                       setup=setup, inference=infer), f, indent=1)
+    print(f"setup {setup['cycles']} cycles ({setup['busy_cycles']} busy), "
+          f"{args.images} inference(s) {infer['cycles']} cycles ({infer['busy_cycles']} busy), "
+          f"{len(infer['blocks'])} blocks with activity -> {args.out}")
 
 
 # ------------------------------------------------------------------ report
@@ -373,14 +436,43 @@ def lenet5_macs():
     return sum(h * w * c * k for _, h, w, c, k in LENET5)
 
 
-def energy(block, act, cycles, copies):
-    """pJ per inference: 1/2 C V^2 per net transition at the block's mean
-    toggle rate, plus the flops' clock pins (C V^2 per cycle)."""
+def runs(activity, window):
+    """Runs in a window of the activity summary: the setup stream once, the
+    inference stream once per image."""
+    return activity["images"] if window == "inference" else 1
+
+
+def energy(block, activity, window, copies=None):
+    """Per run of a window (pJ): toggles per bit per cycle, copies, switching
+    (1/2 C V^2 per net transition at the block's mean toggle rate) and the
+    flops' clock pins (C V^2 per cycle)."""
+    win, n = activity[window], runs(activity, window)
+    act = win["blocks"][block["name"]]
     copies = copies or act["scopes"]
-    alpha = act["toggles"] / act["bits"] if act["bits"] else 0.0
-    data = 0.5 * block["cap_data_ff"] * 1e-3 * VDD ** 2 * alpha * copies
-    clk = block["cap_clk_ff"] * 1e-3 * VDD ** 2 * cycles * copies
-    return alpha, copies, data, clk
+    per_bit = act["toggles"] / act["bits"] if act["bits"] else 0.0
+    data = 0.5 * block["cap_data_ff"] * 1e-3 * VDD ** 2 * per_bit * copies / n
+    clk = block["cap_clk_ff"] * 1e-3 * VDD ** 2 * win["cycles"] * copies / n
+    return per_bit / win["cycles"], copies, data, clk
+
+
+def sram_energy(top, byname, activity, window):
+    """Per SRAM macro of ftsa_top, per run of a window: instance, reads, writes,
+    pJ per access, SRAM pJ, and the pJ of a SECDED pair on it (None without
+    the coders' synthesis results)."""
+    win, n = activity[window], runs(activity, window)
+    out = []
+    for m in top["macros"]:
+        acc = win["srams"].get(m["inst"].split(".", 1)[1], {})
+        reads, writes = acc.get("re_i", 0) / n, acc.get("we_i", 0) / n
+        e = sram_pj(m["depth"], m["width"])
+        enc, dec = byname.get(f"ecc_enc_{m['width']}"), byname.get(f"ecc_dec_{m['width']}")
+        ecc = None
+        if enc and dec:
+            # half of the coder's input pins switch per access (random data)
+            ecc = 0.5 * VDD ** 2 * 1e-3 * 0.5 * (enc["cap_data_ff"] * writes
+                                                 + dec["cap_data_ff"] * reads)
+        out.append((m["inst"], reads, writes, e, (reads + writes) * e, ecc))
+    return out
 
 
 def build_report(results, activity):
@@ -467,41 +559,38 @@ def build_report(results, activity):
 
     if activity:
         copies_of = {b["name"]: b["copies"] for b in read_blocks()}
-        cycles = activity["cycles"] / max(1, activity["images"])
         for r in results:
-            act = activity["blocks"].get(r["name"])
-            if not act:
+            if r["name"] not in activity["inference"]["blocks"]:
                 continue
-            alpha, copies, data, clk = energy(r, act, cycles, copies_of.get(r["name"]))
-            table("energy", "energy:" + r["name"],
-                  [f"`{r['name']}`", str(copies), f"{alpha / activity['cycles']:.4f}",
-                   f"{data / activity['images'] / 1000:,.2f}", f"{clk / 1000:,.2f}",
-                   f"{(data / activity['images'] + clk) / 1000:,.2f}"])
+            cells = [f"`{r['name']}`"]
+            for window in ("inference", "setup"):
+                rate, copies, data, clk = energy(r, activity, window, copies_of.get(r["name"]))
+                if window == "inference":
+                    cells += [str(copies), f"{rate:.4f}", f"{data / 1000:,.2f}",
+                              f"{clk / 1000:,.2f}"]
+                else:
+                    cells += [f"{rate:.4f}"]
+                cells += [f"{(data + clk) / 1000:,.2f}"]
+            table("energy", "energy:" + r["name"], cells)
         macs = lenet5_macs()
         table("energy", "energy:horowitz",
               [f"(Horowitz: {macs:,} MACs x {MAC_PJ_HOROWITZ:.1f} pJ)", "-", "-", "-", "-",
-               f"{macs * MAC_PJ_HOROWITZ / 1000:,.2f}"])
+               f"{macs * MAC_PJ_HOROWITZ / 1000:,.2f}", "-", "-"])
         if top:
-            tot_sram = tot_ecc = 0.0
-            for m in top["macros"]:
-                acc = activity["srams"].get(m["inst"].split(".", 1)[1], {})
-                reads = acc.get("re_i", 0) / activity["images"]
-                writes = acc.get("we_i", 0) / activity["images"]
-                e = sram_pj(m["depth"], m["width"])
-                enc, dec = byname.get(f"ecc_enc_{m['width']}"), byname.get(f"ecc_dec_{m['width']}")
-                ecc = None
-                if enc and dec:
-                    # half of the coder's input pins switch per access (random data)
-                    ecc = 0.5 * VDD ** 2 * 1e-3 * 0.5 * (enc["cap_data_ff"] * writes
-                                                         + dec["cap_data_ff"] * reads)
-                    tot_ecc += ecc
-                tot_sram += (reads + writes) * e
-                table("sramenergy", "se:" + m["inst"],
-                      [f"`{m['inst']}`", f"{reads:,.0f}", f"{writes:,.0f}", f"{e:.1f}",
-                       f"{(reads + writes) * e / 1000:,.2f}",
-                       f"{ecc / 1000:,.3f}" if ecc is not None else "-"])
-            table("sramenergy", "se:total", ["total", "-", "-", "-", f"{tot_sram / 1000:,.2f}",
-                                             f"{tot_ecc / 1000:,.3f}" if tot_ecc else "-"])
+            per = {w: sram_energy(top, byname, activity, w) for w in ("inference", "setup")}
+            for i, m in enumerate(top["macros"]):
+                cells = [f"`{m['inst']}`", f"{per['inference'][i][3]:.1f}"]
+                for window in ("inference", "setup"):
+                    _, reads, writes, _, e, ecc = per[window][i]
+                    cells += [f"{reads:,.0f}", f"{writes:,.0f}", f"{e / 1000:,.2f}",
+                              f"{ecc / 1000:,.3f}" if ecc is not None else "-"]
+                table("sramenergy", "se:" + m["inst"], cells)
+            cells = ["total", "-"]
+            for window in ("inference", "setup"):
+                eccs = [x[5] for x in per[window] if x[5] is not None]
+                cells += ["-", "-", f"{sum(x[4] for x in per[window]) / 1000:,.2f}",
+                          f"{sum(eccs) / 1000:,.3f}" if eccs else "-"]
+            table("sramenergy", "se:total", cells)
     summary(byname, top, activity, table)
     return rows
 
@@ -540,15 +629,28 @@ def summary(byname, top, activity, table):
                                      "check-bit storage",
                                      f"{pct(100 * logic / a8['area_ge'])}; {check:,} bits "
                                      f"({ge(check * SRAM_GE_PER_BIT)} GE)"])
-    if activity and a8 and full and "array_n8" in activity["blocks"] \
-            and "clip_all" in activity["blocks"]:
-        cyc = activity["cycles"] / max(1, activity["images"])
-        ea = sum(energy(a8, activity["blocks"]["array_n8"], cyc, 1)[2:])
-        ec = sum(energy(full, activity["blocks"]["clip_all"], cyc, 1)[2:])
-        table("summary", "sum:eclip", ["energy per LeNet-5 inference: array N=8 / clip unit "
-                                       "as built (logic, lower bounds)",
-                                       f"{ea / 1000:,.1f} nJ / {ec / 1000:,.2f} nJ "
-                                       f"({pct(100 * ec / ea)})"])
+    if not activity:
+        return
+    what = {"inference": "energy per LeNet-5 inference, weights resident",
+            "setup": "energy of the setup stream, once per network load"}
+    blocks = activity["inference"]["blocks"]
+    if top and "top_n8" in blocks:
+        totals = {}
+        for window in what:
+            logic = sum(energy(top, activity, window, 1)[2:])
+            sram = sum(x[4] for x in sram_energy(top, byname, activity, window))
+            totals[window] = f"{(logic + sram) / 1000:,.1f} nJ"
+        table("summary", "sum:etop", ["energy of ftsa_top N=8, logic (lower bound) and SRAM "
+                                      "accesses: per inference, weights resident / setup "
+                                      "stream, once per network load",
+                                      f"{totals['inference']} / {totals['setup']}"])
+    if a8 and full and "array_n8" in blocks and "clip_all" in blocks:
+        for window, text in what.items():
+            ea = sum(energy(a8, activity, window, 1)[2:])
+            ec = sum(energy(full, activity, window, 1)[2:])
+            table("summary", "sum:eclip:" + window,
+                  [f"{text}: array N=8 / clip unit as built (logic, lower bounds)",
+                   f"{ea / 1000:,.1f} nJ / {ec / 1000:,.2f} nJ ({pct(100 * ec / ea)})"])
 
 
 def render(rows, results, activity):
@@ -612,17 +714,28 @@ def render(rows, results, activity):
       "word width, and the check bits stored beside each word.\n")
     emit("eccsum", "| ECC logic (GE) | logic / array N=8 | check bits | / data bits | check bits in GE | "
          "check bits / array N=8 | logic and check bits / whole accelerator (logic + SRAM) |")
-    w("## Dynamic energy per inference\n")
+    w("## Dynamic energy: per inference and per network load\n")
     if activity:
+        setup, infer, n = activity["setup"], activity["inference"], activity["images"]
         w(f"From a Verilated `ftsa_top` (N=8) run of `{activity['fst']}` (RTL "
-          f"{activity.get('rtl', 'unknown')}): {activity['images']} image(s), "
-          f"{activity['cycles']:,} cycles. Rows overlap: the array contains the PEs, "
-          "`post_n8` the requantizers, `top_n8` everything; the clip rows are alternatives. "
-          "Method and limits in the section below.\n")
-    emit("energy", "| block | copies | toggles per bit per cycle | switching (nJ) | clock pins (nJ) | total (nJ) |")
+          f"{activity.get('rtl', 'unknown')}): the setup stream, which makes the weights and "
+          f"parameters resident, then {n} inference(s). The trace is split where "
+          f"`{activity['split']['signal']}` falls at the end of the setup run: the setup "
+          f"window is {setup['cycles']:,} cycles ({setup['busy_cycles']:,} running the setup "
+          f"stream), once per network load; an inference is {infer['cycles'] / n:,.0f} cycles "
+          f"({infer['busy_cycles'] / n:,.0f} running the inference stream); the other cycles "
+          "are reset and the CSR writes that start each run. A batch of B images costs the "
+          "setup once plus B inferences. Rows overlap: the array contains the PEs, `post_n8` "
+          "the requantizers, `top_n8` everything; the clip rows are alternatives. Method and "
+          "limits in the section below.\n")
+    emit("energy", "| block | copies | inference: toggles per bit per cycle | switching (nJ) | "
+         "clock pins (nJ) | total per inference (nJ) | setup: toggles per bit per cycle | "
+         "total per network load (nJ) |")
     w("SRAM accesses and their energy, and the energy of a SECDED encoder/decoder pair on "
-      "each SRAM (encode per write, decode per read) for comparison:\n")
-    emit("sramenergy", "| SRAM | reads | writes | pJ per access | SRAM nJ per inference | ECC nJ per inference |")
+      "each SRAM (encode per write, decode per read) for comparison, per inference and for "
+      "the setup stream (once per network load):\n")
+    emit("sramenergy", "| SRAM | pJ per access | inference: reads | writes | SRAM (nJ) | "
+         "ECC (nJ) | setup: reads | writes | SRAM (nJ) | ECC (nJ) |")
     with open(os.path.join(HERE, "report_tail.md")) as f:
         w(f.read().rstrip())
     return "\n".join(out) + "\n"
@@ -647,7 +760,11 @@ def load_activity(path):
     if not path:
         return None
     with open(path) as f:
-        return json.load(f)
+        activity = json.load(f)
+    if "setup" not in activity or "inference" not in activity:
+        raise FlowError(f"{path}: no setup and inference windows (an activity summary from "
+                        "before they were split); regenerate it with `synth.py activity`")
+    return activity
 
 
 def cmd_report(args):
