@@ -65,9 +65,9 @@ struct ftsa_hwm {
     int load_sel;
     int8_t *win;       /* feeder tap-packing window: N slots of N bytes, ring */
     uint32_t win_base;
-    int8_t *pe_w[2];   /* array weight buffers, row-major N x N */
+    int32_t *pe_w[2];  /* array weight buffers, row-major N x N, widened for mac */
     int32_t lane_bias[16], lane_mult[16];
-    uint8_t lane_shift[16];
+    int32_t lane_sh[16]; /* shifts as ftsa_requantize takes them */
     int8_t thr_ch[16];
     /* host memory of the current run */
     uint8_t *host;
@@ -139,7 +139,7 @@ ftsa_status_t ftsa_hwm_create(const ftsa_hw_cfg_t *hw, ftsa_hwm_t **out, ftsa_er
         ok &= !!(m->mem[i].data = calloc(depth[i], bytes[i]));
     }
     ok &= !!(m->win = calloc(n, n));
-    ok &= !!(m->pe_w[0] = calloc(n, n)) && !!(m->pe_w[1] = calloc(n, n));
+    ok &= !!(m->pe_w[0] = calloc(n * n, 4)) && !!(m->pe_w[1] = calloc(n * n, 4));
     if (!ok) {
         ftsa_hwm_destroy(m);
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the C model's SRAMs");
@@ -284,17 +284,28 @@ static void settle_upsets(sram_t *s, uint32_t addr, uint64_t cycle, int we)
     }
 }
 
+/* The word's stuck-at and flip masks applied to a read. */
+static void apply_masks(const sram_t *s, uint32_t addr, uint8_t *dst)
+{
+    size_t o = (size_t)addr * s->bytes;
+    for (uint32_t b = 0; b < s->bytes; b++)
+        dst[b] = (uint8_t)(((dst[b] & ~s->sa0[o + b]) | s->sa1[o + b]) ^ s->flip[o + b]);
+}
+
 static void sram_read_slow(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out);
 
 /* A read: the stored word through the word's faults at `cycle`. */
 static inline void sram_read(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out)
 {
     sram_t *s = &m->mem[mem];
-    if (!m->trace && !s->masked && !s->timed) { /* the common case: a plain copy */
-        copy_word(out, s->data + (size_t)(addr & (s->depth - 1)) * s->bytes, s->bytes);
+    if (m->trace || s->timed) {
+        sram_read_slow(m, mem, addr, cycle, out);
         return;
     }
-    sram_read_slow(m, mem, addr, cycle, out);
+    addr &= s->depth - 1; /* the common case: a copy, masked on a few words */
+    copy_word(out, s->data + (size_t)addr * s->bytes, s->bytes);
+    if (s->masked && s->masked[addr])
+        apply_masks(s, addr, out);
 }
 
 static void sram_read_slow(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out)
@@ -305,12 +316,10 @@ static void sram_read_slow(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t 
         ftsa_trace_add(m->trace, cycle, mem, 0, addr);
     if (s->timed && s->timed[addr])
         settle_upsets(s, addr, cycle, 0);
-    size_t o = (size_t)addr * s->bytes;
     uint8_t *dst = out;
-    copy_word(dst, s->data + o, s->bytes);
+    copy_word(dst, s->data + (size_t)addr * s->bytes, s->bytes);
     if (s->masked && s->masked[addr])
-        for (uint32_t b = 0; b < s->bytes; b++)
-            dst[b] = (uint8_t)(((dst[b] & ~s->sa0[o + b]) | s->sa1[o + b]) ^ s->flip[o + b]);
+        apply_masks(s, addr, dst);
     if (s->timed && s->timed[addr])
         for (size_t i = 0; i < s->n_rd; i++) {
             const disturb_t *d = &s->rd[i];
@@ -328,6 +337,41 @@ static void sram_write(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycl
     if (s->timed && s->timed[addr])
         settle_upsets(s, addr, cycle, 1);
     copy_word(s->data + (size_t)addr * s->bytes, in, s->bytes);
+}
+
+/* One memory as a loop over a command's accesses sees it: when no trace is
+ * taken and no fault can act on the access kind, accesses are plain loads
+ * and stores, decided once per command instead of per access. */
+typedef struct {
+    uint32_t mem, mask, bytes; /* mask: depth - 1 */
+    uint8_t *data;
+    int plain;
+} port_t;
+
+static port_t port(const ftsa_hwm_t *m, uint32_t mem, int we)
+{
+    const sram_t *s = &m->mem[mem];
+    int plain = !m->trace && !s->timed && (we || !s->masked);
+    return (port_t){mem, s->depth - 1, s->bytes, s->data, plain};
+}
+
+/* Word addr as read at `cycle`: in memory, or through sram_read into buf. */
+static inline const void *port_read(ftsa_hwm_t *m, const port_t *p, uint32_t addr, uint64_t cycle,
+                                    void *buf)
+{
+    if (p->plain)
+        return p->data + (size_t)(addr & p->mask) * p->bytes;
+    sram_read(m, p->mem, addr, cycle, buf);
+    return buf;
+}
+
+static inline void port_write(ftsa_hwm_t *m, const port_t *p, uint32_t addr, uint64_t cycle,
+                              const void *in)
+{
+    if (p->plain)
+        memcpy(p->data + (size_t)(addr & p->mask) * p->bytes, in, p->bytes);
+    else
+        sram_write(m, p->mem, addr, cycle, in);
 }
 
 /* At the end of a run: upsets before its last cycle flip stored bits; later
@@ -421,6 +465,15 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
     return s + 2 + (uint64_t)count * (2 + beats);
 }
 
+/* The RTL's requantizer reads the shift as a byte: positive values use their
+ * low five bits as a left shift, others (zero and negative) a right shift of
+ * (-shift) mod 32 (rtl/ftsa_requant.v).  Returns the shift ftsa_requantize takes. */
+static int32_t requant_shift_hw(uint8_t shift)
+{
+    int pos = !(shift & 0x80) && shift != 0;
+    return pos ? (shift & 31) : -(int32_t)((32u - (shift & 31u)) & 31u);
+}
+
 /* POSTCFG for output channel tile t, STPOST from cycle s; next FETCH0. */
 static uint64_t run_postcfg(ftsa_hwm_t *m, uint64_t s, uint32_t t)
 {
@@ -433,152 +486,219 @@ static uint64_t run_postcfg(ftsa_hwm_t *m, uint64_t s, uint32_t t)
         sram_read(m, FTSA_HW_MEM_PAR, addr & 0xffffu, s + c, w);
         memcpy(&m->lane_bias[c], w, 4);
         memcpy(&m->lane_mult[c], w + 4, 4);
-        m->lane_shift[c] = w[8];
+        m->lane_sh[c] = requant_shift_hw(w[8]);
     }
     return s + n + 1;
 }
 
-/* The RTL's requantizer reads the shift as a byte: positive values use their
- * low five bits as a left shift, others (zero and negative) a right shift of
- * (-shift) mod 32 (rtl/ftsa_requant.v). */
-static int8_t requant_hw(int32_t acc, int32_t mult, uint8_t shift, int8_t zp)
+/* The feeder's tap-packing window (rtl/ftsa_feeder.v), held in locals
+ * during a pass: slot k is v[(base + k) mod N]. */
+typedef struct {
+    int8_t *v;
+    uint32_t base;
+} window_t;
+
+static inline int8_t *win_slot(const window_t *w, uint32_t k, uint32_t n)
 {
-    int pos = !(shift & 0x80) && shift != 0;
-    int sh = pos ? (shift & 31) : -(int)((32u - (shift & 31u)) & 31u);
-    return ftsa_requantize(acc, mult, sh, zp);
+    uint32_t i = w->base + k;
+    return w->v + (size_t)(i >= n ? i - n : i) * n;
 }
 
-/* Post-processing of one position: lanes -> act word. */
-static void post_word(ftsa_hwm_t *m, const int32_t *total, const int8_t *thr_neuron, int8_t *out)
+/* After a read of `word` every slot shifts down one; slot N-1 and slot G-1
+ * take the new word. */
+static inline void window_push(window_t *w, const int8_t *word, uint32_t taps_g, uint32_t n)
 {
-    uint32_t mode = m->regs[FTSA_HW_REG_ACT] & 3u, src = m->regs[FTSA_HW_REG_THR_SRC] & 3u;
-    int8_t zp = (int8_t)m->regs[FTSA_HW_REG_OUT_ZP];
-    int8_t thr_layer = (int8_t)m->regs[FTSA_HW_REG_THR_LAYER];
-    for (uint32_t c = 0; c < m->n; c++) {
-        int8_t q = requant_hw(ftsa_wrap_add(total[c], m->lane_bias[c]), m->lane_mult[c],
-                              m->lane_shift[c], zp);
-        int8_t thr = src == 1 ? m->thr_ch[c] : src == 2 ? thr_neuron[c] : thr_layer;
-        out[c] = ftsa_activate(q, (ftsa_act_mode_t)mode, zp, thr);
-    }
-}
-
-/* The feeder's window after a read of `word` (rtl/ftsa_feeder.v): every slot
- * shifts down one, slot N-1 and slot G-1 take the new word. */
-static int8_t *win_slot(ftsa_hwm_t *m, uint32_t g)
-{
-    uint32_t k = m->win_base + g;
-    return m->win + (size_t)(k >= m->n ? k - m->n : k) * m->n;
-}
-
-static void window_push(ftsa_hwm_t *m, const int8_t *word, uint32_t taps_g)
-{
-    uint32_t n = m->n;
-    m->win_base = m->win_base + 1 == n ? 0 : m->win_base + 1;
-    copy_word(win_slot(m, n - 1), word, n);
+    w->base = w->base + 1 == n ? 0 : w->base + 1;
+    memcpy(win_slot(w, n - 1, n), word, n);
     if (taps_g >= 1 && taps_g - 1 < n - 1)
-        copy_word(win_slot(m, taps_g - 1), word, n);
+        memcpy(win_slot(w, taps_g - 1, n), word, n);
 }
 
-/* Array input of one position for tap-packing mode `pack`. */
-static void array_input(ftsa_hwm_t *m, const int8_t *word, uint32_t pack, int8_t *a)
-{
-    uint32_t n = m->n, pack_w = 1;
-    while ((1u << (pack_w - 1)) < n)
-        pack_w++; /* log2(N) + 1 */
-    if (pack == 0 || pack > pack_w) {
-        copy_word(a, word, n);
-        return;
-    }
-    uint32_t cp = 1u << (pack - 1);
-    for (uint32_t r = 0; r < n; r++)
-        a[r] = win_slot(m, r / cp)[r % cp];
-}
+/* A pass's settings, decoded once from its command and the registers. */
+typedef struct {
+    uint32_t ky, kx, ctile, octile;
+    int first, last;
+    uint32_t act_src, act_dst;
+    uint32_t g, taps, row_reads;
+    uint32_t cp_log; /* packed: array row r takes byte r % cp of window slot r / cp */
+    int packed;
+    int32_t stride, pad, in_h, in_w;
+    uint32_t in_ct, out_w, out_ct, row0, rows, thr_base;
+    int thr_neuron;
+    int8_t in_zp;
+    /* post-processing (last input tile) */
+    uint32_t act_mode;
+    int8_t out_zp;
+    int8_t thr[16]; /* per lane, unless per neuron */
+    port_t src, acc_rd, acc_wr, thr_rd, dst;
+} pass_t;
 
-/* Column sums of one position: sum[c] = sum_r a[r] * w[r][c]. */
-static inline void mac_n(const int8_t *a, const int8_t *w, int32_t *sum, uint32_t n)
-{
-    for (uint32_t c = 0; c < n; c++)
-        sum[c] = 0;
-    for (uint32_t r = 0; r < n; r++)
-        for (uint32_t c = 0; c < n; c++)
-            sum[c] += (int32_t)a[r] * w[r * n + c];
-}
-
-static void mac(const int8_t *a, const int8_t *w, int32_t *sum, uint32_t n)
-{
-    switch (n) { /* constant sides vectorize */
-    case 8: mac_n(a, w, sum, 8); break;
-    case 16: mac_n(a, w, sum, 16); break;
-    default: mac_n(a, w, sum, n); break;
-    }
-}
-
-/* One PASS whose feeder starts reading at cycle p + 1.  Returns the number
- * of feeder reads. */
-static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int8_t *w)
+static inline void pass_decode(ftsa_hwm_t *m, uint32_t a, uint32_t b, pass_t *ps)
 {
     const uint16_t *R = m->regs;
     uint32_t n = m->n;
-    uint32_t ky = field(a, FTSA_HW_FLD_KY, FTSA_HW_WID_KY), kx = field(a, FTSA_HW_FLD_KX, FTSA_HW_WID_KX);
-    int first = (int)field(a, FTSA_HW_FLD_FIRST, 1), last = (int)field(a, FTSA_HW_FLD_LAST, 1);
-    uint32_t ctile = field(a, FTSA_HW_FLD_CTILE, FTSA_HW_WID_CTILE), octile = b >> 16;
+    ps->ky = field(a, FTSA_HW_FLD_KY, FTSA_HW_WID_KY), ps->kx = field(a, FTSA_HW_FLD_KX, FTSA_HW_WID_KX);
+    ps->first = (int)field(a, FTSA_HW_FLD_FIRST, 1), ps->last = (int)field(a, FTSA_HW_FLD_LAST, 1);
+    ps->ctile = field(a, FTSA_HW_FLD_CTILE, FTSA_HW_WID_CTILE), ps->octile = b >> 16;
     uint32_t src = R[FTSA_HW_REG_SRC] & 1u;
-    uint32_t act_src = src ? FTSA_HW_MEM_ACT1 : FTSA_HW_MEM_ACT0;
-    uint32_t act_dst = src ? FTSA_HW_MEM_ACT0 : FTSA_HW_MEM_ACT1;
-    uint32_t pack = R[FTSA_HW_REG_PACK] & 15u, g = R[FTSA_HW_REG_PACK_G] & 0xffu;
-    uint16_t taps = pack ? (uint16_t)g : 1;
-    uint16_t rx_last = (uint16_t)(R[FTSA_HW_REG_OUT_W] + taps - 2);
-    uint32_t row_reads = (uint32_t)rx_last + 1;
-    int32_t stride = R[FTSA_HW_REG_STRIDE] & 15, pad = R[FTSA_HW_REG_PAD] & 15;
-    int32_t in_h = R[FTSA_HW_REG_IN_H], in_w = R[FTSA_HW_REG_IN_W];
-    int thr_neuron = (R[FTSA_HW_REG_THR_SRC] & 3u) == 2;
-    int8_t zp = (int8_t)R[FTSA_HW_REG_IN_ZP];
+    ps->act_src = src ? FTSA_HW_MEM_ACT1 : FTSA_HW_MEM_ACT0;
+    ps->act_dst = src ? FTSA_HW_MEM_ACT0 : FTSA_HW_MEM_ACT1;
+    uint32_t pack = R[FTSA_HW_REG_PACK] & 15u, pack_w = 1;
+    while ((1u << (pack_w - 1)) < n)
+        pack_w++; /* log2(N) + 1 */
+    ps->g = R[FTSA_HW_REG_PACK_G] & 0xffu;
+    ps->taps = pack ? (uint16_t)ps->g : 1;
+    ps->row_reads = (uint32_t)(uint16_t)(R[FTSA_HW_REG_OUT_W] + ps->taps - 2) + 1;
+    ps->packed = pack != 0 && pack <= pack_w;
+    ps->cp_log = ps->packed ? pack - 1 : 0;
+    ps->stride = R[FTSA_HW_REG_STRIDE] & 15, ps->pad = R[FTSA_HW_REG_PAD] & 15;
+    ps->in_h = R[FTSA_HW_REG_IN_H], ps->in_w = R[FTSA_HW_REG_IN_W];
+    ps->in_ct = R[FTSA_HW_REG_IN_CT], ps->out_w = R[FTSA_HW_REG_OUT_W];
+    ps->out_ct = R[FTSA_HW_REG_OUT_CT], ps->thr_base = R[FTSA_HW_REG_THR_BASE];
+    ps->row0 = R[FTSA_HW_REG_ROW0], ps->rows = R[FTSA_HW_REG_ROWS];
+    uint32_t thr_src = R[FTSA_HW_REG_THR_SRC] & 3u;
+    ps->thr_neuron = thr_src == 2;
+    ps->in_zp = (int8_t)R[FTSA_HW_REG_IN_ZP];
+    ps->act_mode = R[FTSA_HW_REG_ACT] & 3u;
+    ps->out_zp = (int8_t)R[FTSA_HW_REG_OUT_ZP];
+    for (uint32_t c = 0; c < n; c++)
+        ps->thr[c] = thr_src == 1 ? m->thr_ch[c] : (int8_t)R[FTSA_HW_REG_THR_LAYER];
+    ps->src = port(m, ps->act_src, 0), ps->dst = port(m, ps->act_dst, 1);
+    ps->acc_rd = port(m, FTSA_HW_MEM_ACC, 0), ps->acc_wr = port(m, FTSA_HW_MEM_ACC, 1);
+    ps->thr_rd = port(m, FTSA_HW_MEM_THR, 0);
+}
+
+/* Array input of one position: the read word, or rows gathered from the
+ * tap-packing window. */
+static inline const int8_t *array_input(const window_t *win, const pass_t *ps,
+                                        const int8_t *word, int8_t *a, uint32_t n)
+{
+    if (!ps->packed)
+        return word;
+    uint32_t cp_mask = (1u << ps->cp_log) - 1u;
+    for (uint32_t r = 0; r < n; r++)
+        a[r] = win_slot(win, r >> ps->cp_log, n)[r & cp_mask];
+    return a;
+}
+
+/* Column sums of one position: sum[c] = sum_r a[r] * w[r][c], weights
+ * widened to int32 once per pass (n constant at each call site, so the lanes
+ * vectorize). */
+static inline void mac(const int8_t *a, const int32_t *w, int32_t *sum, uint32_t n)
+{
+    int32_t s[16] = {0};
+    for (uint32_t r = 0; r < n; r++) {
+        int32_t x = a[r];
+        for (uint32_t c = 0; c < n; c++)
+            s[c] += x * w[r * n + c];
+    }
+    memcpy(sum, s, 4 * n);
+}
+
+/* Post-processing of one position: lanes -> act word. */
+static inline void post_word(const ftsa_hwm_t *m, const pass_t *ps, const int32_t *total,
+                             const int8_t *thr, int8_t *out, uint32_t n)
+{
+    int8_t q[16], zp = ps->out_zp;
+    for (uint32_t c = 0; c < n; c++)
+        q[c] = ftsa_requantize(ftsa_wrap_add(total[c], m->lane_bias[c]), m->lane_mult[c],
+                               m->lane_sh[c], zp);
+    for (uint32_t c = 0; c < n; c++)
+        out[c] = ftsa_activate(q[c], (ftsa_act_mode_t)ps->act_mode, zp, thr[c]);
+}
+
+/* One PASS whose feeder starts reading at cycle p + 1, for an array side n
+ * known at compile time (pass_n4/8/16).  Returns the number of feeder reads.
+ * Accesses to memories plain in this pass are direct; the others go through
+ * sram_read / sram_write in the RTL's order. */
+static inline uint32_t pass_n(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b,
+                              const int32_t *w, const uint32_t n)
+{
+    pass_t ps; /* a local: stores to SRAM words cannot alias it */
+    pass_decode(m, a, b, &ps);
     uint64_t lat = 2 * (uint64_t)n - 1;
-    int8_t word[MAX_WORD], av[MAX_WORD], thr[MAX_WORD], out[MAX_WORD];
+    window_t win = {m->win, m->win_base};
+    int8_t zword[16], buf[MAX_WORD], av[16], out[16];
     int32_t acc[16], sum[16];
+    memset(zword, ps.in_zp, sizeof zword);
     uint16_t pos = 0;
     uint32_t reads = 0;
-    for (uint16_t oy = R[FTSA_HW_REG_ROW0]; ; oy++) {
-        for (uint32_t rx = 0; rx < row_reads; rx++, reads++) {
+    for (uint16_t oy = (uint16_t)ps.row0; ; oy++) {
+        int32_t iy = (int32_t)oy * ps.stride + (int32_t)ps.ky - ps.pad;
+        int row_in = iy >= 0 && iy < ps.in_h;
+        for (uint32_t rx = 0; rx < ps.row_reads; rx++, reads++) {
             uint64_t rc = p + 1 + reads;
-            int32_t iy = (int32_t)oy * stride + (int32_t)ky - pad;
-            int32_t ix = (int32_t)rx * stride + (int32_t)kx - pad;
-            if (iy >= 0 && ix >= 0 && iy < in_h && ix < in_w) {
-                uint16_t pix = (uint16_t)((uint32_t)iy * (uint32_t)in_w + (uint32_t)ix);
-                uint16_t addr = (uint16_t)((uint32_t)pix * R[FTSA_HW_REG_IN_CT] + ctile);
-                sram_read(m, act_src, addr, rc, word);
-            } else {
-                memset(word, zp, n);
+            int32_t ix = (int32_t)rx * ps.stride + (int32_t)ps.kx - ps.pad;
+            const int8_t *word = zword;
+            if (row_in && ix >= 0 && ix < ps.in_w) {
+                uint16_t pix = (uint16_t)((uint32_t)iy * (uint32_t)ps.in_w + (uint32_t)ix);
+                uint16_t addr = (uint16_t)((uint32_t)pix * ps.in_ct + ps.ctile);
+                word = port_read(m, &ps.src, addr, rc, buf);
             }
-            window_push(m, word, g);
-            if (rx + 1 < taps)
+            window_push(&win, word, ps.g, n);
+            if (rx + 1 < ps.taps)
                 continue; /* priming read of a packed row */
-            array_input(m, word, pack, av);
-            mac(av, w, sum, n);
+            mac(array_input(&win, &ps, word, av, n), w, sum, n);
             uint64_t at = rc + 1 + lat; /* leaves the array */
-            uint16_t ox = (uint16_t)(rx - (taps - 1u));
-            uint16_t opix = (uint16_t)((uint32_t)oy * R[FTSA_HW_REG_OUT_W] + ox);
-            uint16_t oaddr = (uint16_t)((uint32_t)opix * R[FTSA_HW_REG_OUT_CT] + octile);
-            if (!first) {
-                sram_read(m, FTSA_HW_MEM_ACC, pos, at, acc);
+            uint16_t ox = (uint16_t)(rx - (ps.taps - 1u));
+            uint16_t opix = (uint16_t)((uint32_t)oy * ps.out_w + ox);
+            uint16_t oaddr = (uint16_t)((uint32_t)opix * ps.out_ct + ps.octile);
+            if (!ps.first) {
+                memcpy(acc, port_read(m, &ps.acc_rd, pos, at, buf), 4 * n);
                 for (uint32_t c = 0; c < n; c++)
                     sum[c] = ftsa_wrap_add(sum[c], acc[c]);
             }
-            if (last) {
-                if (thr_neuron)
-                    sram_read(m, FTSA_HW_MEM_THR, (uint16_t)(R[FTSA_HW_REG_THR_BASE] + oaddr), at,
-                              thr);
-                post_word(m, sum, thr, out);
-                sram_write(m, act_dst, oaddr, at + 2, out);
+            if (ps.last) {
+                const int8_t *thr = ps.thr;
+                if (ps.thr_neuron)
+                    thr = port_read(m, &ps.thr_rd, (uint16_t)(ps.thr_base + oaddr), at, buf);
+                post_word(m, &ps, sum, thr, out, n);
+                port_write(m, &ps.dst, oaddr, at + 2, out);
             } else {
-                sram_write(m, FTSA_HW_MEM_ACC, pos, at + 1, sum);
+                port_write(m, &ps.acc_wr, pos, at + 1, sum);
             }
             pos++;
         }
-        if (oy == (uint16_t)(R[FTSA_HW_REG_ROW0] + R[FTSA_HW_REG_ROWS] - 1u))
+        if (oy == (uint16_t)(ps.row0 + ps.rows - 1u))
             break;
     }
+    m->win_base = win.base;
     return reads;
+}
+
+static uint32_t pass_n4(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
+{
+    return pass_n(m, p, a, b, w, 4);
+}
+
+static uint32_t pass_n8(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
+{
+    return pass_n(m, p, a, b, w, 8);
+}
+
+static uint32_t pass_n16(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
+{
+    return pass_n(m, p, a, b, w, 16);
+}
+
+/* One PASS (command words a, b) with weights w, feeder reading from p + 1;
+ * returns the number of feeder reads. */
+static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
+{
+    return m->n == 4 ? pass_n4(m, p, a, b, w) : m->n == 8 ? pass_n8(m, p, a, b, w)
+                                                          : pass_n16(m, p, a, b, w);
+}
+
+/* The array's weight rows, read at l0 + r from word addr + r into buf. */
+static void load_weights(ftsa_hwm_t *m, uint32_t addr, uint64_t l0, int32_t *buf)
+{
+    uint32_t n = m->n;
+    int8_t row[MAX_WORD];
+    for (uint32_t r = 0; r < n; r++) {
+        sram_read(m, FTSA_HW_MEM_WGT, (uint16_t)(addr + r), l0 + r, row);
+        for (uint32_t c = 0; c < n; c++)
+            buf[r * n + c] = row[c];
+    }
 }
 
 /* The average-pool unit's output (rtl/ftsa_rounded_mean.v): the TFLite mean,
@@ -591,25 +711,25 @@ static int8_t mean_hw(int32_t sum, uint32_t count)
     return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
 }
 
-/* MAXPOOL / AVGPOOL with the pool engine reading from cycle s; returns the
- * number of reads. */
-static uint64_t run_pool(ftsa_hwm_t *m, uint64_t s, int avg)
+/* MAXPOOL / AVGPOOL with the pool engine reading from cycle s, for an array
+ * side n known at compile time (pool_n4/8/16); returns the number of reads. */
+static inline uint64_t pool_n(ftsa_hwm_t *m, uint64_t s, int avg, const uint32_t n)
 {
     const uint16_t *R = m->regs;
-    uint32_t n = m->n;
     uint32_t src = R[FTSA_HW_REG_SRC] & 1u;
-    uint32_t mem_src = src ? FTSA_HW_MEM_ACT1 : FTSA_HW_MEM_ACT0;
-    uint32_t mem_dst = src ? FTSA_HW_MEM_ACT0 : FTSA_HW_MEM_ACT1;
+    port_t in = port(m, src ? FTSA_HW_MEM_ACT1 : FTSA_HW_MEM_ACT0, 0);
+    port_t out = port(m, src ? FTSA_HW_MEM_ACT0 : FTSA_HW_MEM_ACT1, 1);
     uint32_t in_w = R[FTSA_HW_REG_IN_W], in_ct = R[FTSA_HW_REG_IN_CT];
     uint32_t kh = R[FTSA_HW_REG_POOL_KH] & 15u, kw = R[FTSA_HW_REG_POOL_KW] & 15u;
     uint32_t stride = R[FTSA_HW_REG_STRIDE] & 15u, avg_n = R[FTSA_HW_REG_AVG_N];
-    int8_t v[MAX_WORD], best[MAX_WORD];
+    int8_t buf[MAX_WORD], best[16] = {0};
     int32_t sum[16];
     uint64_t reads = 0;
     if (avg) {
         for (uint16_t ct = 0; ; ct++) {
             for (uint16_t q = 0; ; q++) {
-                sram_read(m, mem_src, (uint16_t)((uint32_t)q * in_ct + ct), s + reads++, v);
+                const int8_t *v = port_read(m, &in, (uint16_t)((uint32_t)q * in_ct + ct),
+                                            s + reads++, buf);
                 for (uint32_t c = 0; c < n; c++)
                     sum[c] = q == 0 ? v[c] : ftsa_wrap_add(sum[c], v[c]);
                 if (q == (uint16_t)(avg_n - 1u))
@@ -617,7 +737,7 @@ static uint64_t run_pool(ftsa_hwm_t *m, uint64_t s, int avg)
             }
             for (uint32_t c = 0; c < n; c++)
                 best[c] = mean_hw(sum[c], avg_n);
-            sram_write(m, mem_dst, ct, s + reads, best);
+            port_write(m, &out, ct, s + reads, best);
             if (ct == (uint16_t)(in_ct - 1u))
                 break;
         }
@@ -631,13 +751,13 @@ static uint64_t run_pool(ftsa_hwm_t *m, uint64_t s, int avg)
                     for (uint32_t kx = 0; kx < (kw ? kw : 16); kx++) {
                         uint32_t iy = (uint32_t)oy * stride + ky, ix = (uint32_t)ox * stride + kx;
                         uint16_t pix = (uint16_t)((iy & 0xffffu) * in_w + ix);
-                        sram_read(m, mem_src, (uint16_t)((uint32_t)pix * in_ct + ct), s + reads++, v);
+                        const int8_t *v = port_read(m, &in, (uint16_t)((uint32_t)pix * in_ct + ct),
+                                                    s + reads++, buf);
                         for (uint32_t c = 0; c < n; c++)
-                            if ((ky == 0 && kx == 0) || v[c] > best[c])
-                                best[c] = v[c];
+                            best[c] = (ky == 0 && kx == 0) || v[c] > best[c] ? v[c] : best[c];
                     }
                 uint16_t opix = (uint16_t)((uint32_t)oy * out_w + ox);
-                sram_write(m, mem_dst, (uint16_t)((uint32_t)opix * in_ct + ct), s + reads, best);
+                port_write(m, &out, (uint16_t)((uint32_t)opix * in_ct + ct), s + reads, best);
                 if (ct == (uint16_t)(in_ct - 1u))
                     break;
             }
@@ -648,6 +768,26 @@ static uint64_t run_pool(ftsa_hwm_t *m, uint64_t s, int avg)
             break;
     }
     return reads;
+}
+
+static uint64_t pool_n4(ftsa_hwm_t *m, uint64_t s, int avg)
+{
+    return pool_n(m, s, avg, 4);
+}
+
+static uint64_t pool_n8(ftsa_hwm_t *m, uint64_t s, int avg)
+{
+    return pool_n(m, s, avg, 8);
+}
+
+static uint64_t pool_n16(ftsa_hwm_t *m, uint64_t s, int avg)
+{
+    return pool_n(m, s, avg, 16);
+}
+
+static uint64_t run_pool(ftsa_hwm_t *m, uint64_t s, int avg)
+{
+    return m->n == 4 ? pool_n4(m, s, avg) : m->n == 8 ? pool_n8(m, s, avg) : pool_n16(m, s, avg);
 }
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -699,9 +839,8 @@ ftsa_status_t ftsa_hwm_run(ftsa_hwm_t *m, uint8_t *host, size_t host_bytes, uint
         case FTSA_HW_OP_PASS: {
             /* weight rows read at l0 + r into the idle buffer */
             uint64_t l0 = max_u64(e, tm.hold_free[m->load_sel]) + 1;
-            int8_t *buf = m->pe_w[m->load_sel];
-            for (uint32_t r = 0; r < n; r++)
-                sram_read(m, FTSA_HW_MEM_WGT, (uint16_t)((w1 & 0xffffu) + r), l0 + r, buf + r * n);
+            int32_t *buf = m->pe_w[m->load_sel];
+            load_weights(m, w1 & 0xffffu, l0, buf);
             /* the next command is fetched during the load */
             uint32_t nw0 = host_u32(m, pc), nw1 = host_u32(m, pc + 4);
             uint64_t p = max_u64(l0 + n + 1, tm.feeder_free);
