@@ -17,6 +17,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include "ftsa/faults.h"
 #include "ftsa/hw_regs.h"
@@ -65,7 +68,7 @@ struct ftsa_hwm {
     int load_sel;
     int8_t *win;       /* feeder tap-packing window: N slots of N bytes, ring */
     uint32_t win_base;
-    int32_t *pe_w[2];  /* array weight buffers, row-major N x N, widened for mac */
+    int16_t *pe_w[2];  /* array weight buffers in mac's layout (weight_index) */
     int32_t lane_bias[16], lane_mult[16];
     int32_t lane_sh[16]; /* shifts as ftsa_requantize takes them */
     int8_t thr_ch[16];
@@ -139,7 +142,7 @@ ftsa_status_t ftsa_hwm_create(const ftsa_hw_cfg_t *hw, ftsa_hwm_t **out, ftsa_er
         ok &= !!(m->mem[i].data = calloc(depth[i], bytes[i]));
     }
     ok &= !!(m->win = calloc(n, n));
-    ok &= !!(m->pe_w[0] = calloc(n * n, 4)) && !!(m->pe_w[1] = calloc(n * n, 4));
+    ok &= !!(m->pe_w[0] = calloc(n * n, 2)) && !!(m->pe_w[1] = calloc(n * n, 2));
     if (!ok) {
         ftsa_hwm_destroy(m);
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the C model's SRAMs");
@@ -298,12 +301,12 @@ static void sram_read_slow(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t 
 static inline void sram_read(ftsa_hwm_t *m, uint32_t mem, uint32_t addr, uint64_t cycle, void *out)
 {
     sram_t *s = &m->mem[mem];
-    if (m->trace || s->timed) {
+    addr &= s->depth - 1;
+    if (m->trace || (s->timed && s->timed[addr])) {
         sram_read_slow(m, mem, addr, cycle, out);
         return;
     }
-    addr &= s->depth - 1; /* the common case: a copy, masked on a few words */
-    copy_word(out, s->data + (size_t)addr * s->bytes, s->bytes);
+    copy_word(out, s->data + (size_t)addr * s->bytes, s->bytes); /* a copy, masked on a few words */
     if (s->masked && s->masked[addr])
         apply_masks(s, addr, out);
 }
@@ -355,21 +358,22 @@ static port_t port(const ftsa_hwm_t *m, uint32_t mem, int we)
     return (port_t){mem, s->depth - 1, s->bytes, s->data, plain};
 }
 
-/* Word addr as read at `cycle`: in memory, or through sram_read into buf. */
+/* Word addr as read at `cycle`: in memory, or through sram_read into buf.
+ * bytes is the memory's word width, a constant where the loop knows it. */
 static inline const void *port_read(ftsa_hwm_t *m, const port_t *p, uint32_t addr, uint64_t cycle,
-                                    void *buf)
+                                    void *buf, uint32_t bytes)
 {
     if (p->plain)
-        return p->data + (size_t)(addr & p->mask) * p->bytes;
+        return p->data + (size_t)(addr & p->mask) * bytes;
     sram_read(m, p->mem, addr, cycle, buf);
     return buf;
 }
 
 static inline void port_write(ftsa_hwm_t *m, const port_t *p, uint32_t addr, uint64_t cycle,
-                              const void *in)
+                              const void *in, uint32_t bytes)
 {
     if (p->plain)
-        memcpy(p->data + (size_t)(addr & p->mask) * p->bytes, in, p->bytes);
+        memcpy(p->data + (size_t)(addr & p->mask) * bytes, in, bytes);
     else
         sram_write(m, p->mem, addr, cycle, in);
 }
@@ -412,6 +416,12 @@ static void host_put(ftsa_hwm_t *m, uint32_t addr, uint32_t v)
         m->host[addr + i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Host bytes [addr, addr + len) when word aligned and in range, else NULL. */
+static uint8_t *host_span(ftsa_hwm_t *m, uint32_t addr, uint64_t len)
+{
+    return addr % 4 || (uint64_t)addr + len > m->host_bytes ? NULL : m->host + addr;
+}
+
 /* ------------------------------------------------------------------ commands */
 
 /* Timing state of a run (run cycles). */
@@ -437,10 +447,36 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
     uint32_t sram = m->regs[FTSA_HW_REG_DMA_SRAM];
     if (count == 0)
         return s + 2;
+    /* load: beats requested from s + 1, answered a cycle later; word j
+     * written in the cycle after its last beat arrives.  store: per word
+     * READ, LATCH, then one host write per beat. */
+    uint64_t next = store ? s + 2 + (uint64_t)count * (2 + beats) : s + 4 + (uint64_t)count * beats;
     uint8_t word[4 * MAX_WORD];
+    uint32_t bytes = 4 * beats; /* the word's width: host words are its bytes, LSB first */
+    uint8_t *span = host_span(m, host, (uint64_t)count * bytes);
+    port_t pt = port(m, mem < N_MEMS ? mem : 0, !store);
+    if (span && mem < N_MEMS && pt.plain) { /* runs of words up to the end of the memory */
+        for (uint32_t j = 0, k; j < count; j += k, span += (size_t)k * bytes) {
+            uint32_t w = (sram + j) & pt.mask; /* depth <= 65536 divides the 16-bit wrap */
+            k = count - j < pt.mask + 1 - w ? count - j : pt.mask + 1 - w;
+            uint8_t *d = pt.data + (size_t)w * bytes;
+            memcpy(store ? span : d, store ? d : span, (size_t)k * bytes);
+        }
+        return next;
+    }
+    if (span && mem < N_MEMS) { /* whole words */
+        for (uint32_t j = 0; j < count; j++, span += bytes) {
+            uint32_t addr = (sram + j) & 0xffffu;
+            if (store)
+                memcpy(span, port_read(m, &pt, addr, s + 1 + (uint64_t)j * (2 + beats), word, bytes),
+                       bytes);
+            else
+                port_write(m, &pt, addr, s + 2 + (uint64_t)(j + 1) * beats, span, bytes);
+        }
+        return next;
+    }
+    /* beat by beat, so that an access out of range is reported as the RTL does */
     if (!store) {
-        /* beats requested from s + 1, answered a cycle later; word j written
-         * in the cycle after its last beat arrives */
         for (uint32_t j = 0; j < count; j++) {
             for (uint32_t b = 0; b < beats; b++) {
                 uint32_t v = host_u32(m, host + 4 * (j * beats + b));
@@ -450,9 +486,8 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
             if (mem < N_MEMS)
                 sram_write(m, mem, (sram + j) & 0xffffu, s + 2 + (uint64_t)(j + 1) * beats, word);
         }
-        return s + 4 + (uint64_t)count * beats;
+        return next;
     }
-    /* store: per word READ, LATCH, then one host write per beat */
     for (uint32_t j = 0; j < count; j++) {
         memset(word, 0, sizeof word);
         if (mem < N_MEMS)
@@ -462,7 +497,7 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
                      (uint32_t)word[4 * b] | (uint32_t)word[4 * b + 1] << 8 |
                          (uint32_t)word[4 * b + 2] << 16 | (uint32_t)word[4 * b + 3] << 24);
     }
-    return s + 2 + (uint64_t)count * (2 + beats);
+    return next;
 }
 
 /* The RTL's requantizer reads the shift as a byte: positive values use their
@@ -581,16 +616,44 @@ static inline const int8_t *array_input(const window_t *win, const pass_t *ps,
     return a;
 }
 
-/* Column sums of one position: sum[c] = sum_r a[r] * w[r][c], weights
- * widened to int32 once per pass (n constant at each call site, so the lanes
- * vectorize). */
-static inline void mac(const int8_t *a, const int32_t *w, int32_t *sum, uint32_t n)
+/* The array's weights as mac takes them: int16, rows paired, so that
+ * w[r][c] and w[r+1][c] (r even) are adjacent. */
+static inline uint32_t weight_index(uint32_t r, uint32_t c, uint32_t n)
 {
+    return (r / 2) * 2 * n + 2 * c + r % 2;
+}
+
+/* Column sums of one position: sum[c] = sum_r a[r] * w[r][c].  n is a
+ * constant at each call site; with AVX2 a pair of rows is one multiply-add
+ * of 16-bit lanes (products of int8 and their pair sums fit). */
+static inline void mac(const int8_t *a, const int16_t *w, int32_t *sum, uint32_t n)
+{
+#if defined(__AVX2__)
+    if (n == 8 || n == 16) {
+        for (uint32_t h = 0; h < n / 8; h++) { /* a[8h .. 8h+7]: four row pairs */
+            __m128i a16 = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(a + 8 * h)));
+            __m256i av = _mm256_broadcastsi128_si256(a16);
+            __m256i pr[4] = {_mm256_shuffle_epi32(av, 0x00), _mm256_shuffle_epi32(av, 0x55),
+                             _mm256_shuffle_epi32(av, 0xaa), _mm256_shuffle_epi32(av, 0xff)};
+            for (uint32_t g = 0; g < n / 8; g++) { /* columns 8g .. 8g+7 */
+                __m256i s = h ? _mm256_loadu_si256((const __m256i *)(const void *)(sum + 8 * g))
+                              : _mm256_setzero_si256();
+                for (uint32_t k = 0; k < 4; k++) {
+                    const int16_t *wk = w + weight_index(8 * h + 2 * k, 8 * g, n);
+                    s = _mm256_add_epi32(s, _mm256_madd_epi16(pr[k], _mm256_loadu_si256(
+                                                                  (const __m256i *)(const void *)wk)));
+                }
+                _mm256_storeu_si256((__m256i *)(void *)(sum + 8 * g), s);
+            }
+        }
+        return;
+    }
+#endif
     int32_t s[16] = {0};
-    for (uint32_t r = 0; r < n; r++) {
-        int32_t x = a[r];
+    for (uint32_t r = 0; r < n; r += 2) {
+        int32_t x0 = a[r], x1 = a[r + 1];
         for (uint32_t c = 0; c < n; c++)
-            s[c] += x * w[r * n + c];
+            s[c] += x0 * w[weight_index(r, c, n)] + x1 * w[weight_index(r + 1, c, n)];
     }
     memcpy(sum, s, 4 * n);
 }
@@ -608,11 +671,11 @@ static inline void post_word(const ftsa_hwm_t *m, const pass_t *ps, const int32_
 }
 
 /* One PASS whose feeder starts reading at cycle p + 1, for an array side n
- * known at compile time (pass_n4/8/16).  Returns the number of feeder reads.
+ * known at compile time (run_pass).  Returns the number of feeder reads.
  * Accesses to memories plain in this pass are direct; the others go through
  * sram_read / sram_write in the RTL's order. */
 static inline uint32_t pass_n(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b,
-                              const int32_t *w, const uint32_t n)
+                              const int16_t *w, const uint32_t n)
 {
     pass_t ps; /* a local: stores to SRAM words cannot alias it */
     pass_decode(m, a, b, &ps);
@@ -633,7 +696,7 @@ static inline uint32_t pass_n(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b,
             if (row_in && ix >= 0 && ix < ps.in_w) {
                 uint16_t pix = (uint16_t)((uint32_t)iy * (uint32_t)ps.in_w + (uint32_t)ix);
                 uint16_t addr = (uint16_t)((uint32_t)pix * ps.in_ct + ps.ctile);
-                word = port_read(m, &ps.src, addr, rc, buf);
+                word = port_read(m, &ps.src, addr, rc, buf, n);
             }
             window_push(&win, word, ps.g, n);
             if (rx + 1 < ps.taps)
@@ -644,18 +707,18 @@ static inline uint32_t pass_n(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b,
             uint16_t opix = (uint16_t)((uint32_t)oy * ps.out_w + ox);
             uint16_t oaddr = (uint16_t)((uint32_t)opix * ps.out_ct + ps.octile);
             if (!ps.first) {
-                memcpy(acc, port_read(m, &ps.acc_rd, pos, at, buf), 4 * n);
+                memcpy(acc, port_read(m, &ps.acc_rd, pos, at, buf, 4 * n), 4 * n);
                 for (uint32_t c = 0; c < n; c++)
                     sum[c] = ftsa_wrap_add(sum[c], acc[c]);
             }
             if (ps.last) {
                 const int8_t *thr = ps.thr;
                 if (ps.thr_neuron)
-                    thr = port_read(m, &ps.thr_rd, (uint16_t)(ps.thr_base + oaddr), at, buf);
+                    thr = port_read(m, &ps.thr_rd, (uint16_t)(ps.thr_base + oaddr), at, buf, n);
                 post_word(m, &ps, sum, thr, out, n);
-                port_write(m, &ps.dst, oaddr, at + 2, out);
+                port_write(m, &ps.dst, oaddr, at + 2, out, n);
             } else {
-                port_write(m, &ps.acc_wr, pos, at + 1, sum);
+                port_write(m, &ps.acc_wr, pos, at + 1, sum, 4 * n);
             }
             pos++;
         }
@@ -666,38 +729,36 @@ static inline uint32_t pass_n(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b,
     return reads;
 }
 
-static uint32_t pass_n4(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
-{
-    return pass_n(m, p, a, b, w, 4);
-}
-
-static uint32_t pass_n8(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
-{
-    return pass_n(m, p, a, b, w, 8);
-}
-
-static uint32_t pass_n16(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
-{
-    return pass_n(m, p, a, b, w, 16);
-}
-
 /* One PASS (command words a, b) with weights w, feeder reading from p + 1;
  * returns the number of feeder reads. */
-static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int32_t *w)
+static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, const int16_t *w)
 {
-    return m->n == 4 ? pass_n4(m, p, a, b, w) : m->n == 8 ? pass_n8(m, p, a, b, w)
-                                                          : pass_n16(m, p, a, b, w);
+    switch (m->n) { /* the array sides ftsa_hwm_create accepts */
+    case 4: return pass_n(m, p, a, b, w, 4);
+    case 8: return pass_n(m, p, a, b, w, 8);
+    default: return pass_n(m, p, a, b, w, 16);
+    }
 }
 
 /* The array's weight rows, read at l0 + r from word addr + r into buf. */
-static void load_weights(ftsa_hwm_t *m, uint32_t addr, uint64_t l0, int32_t *buf)
+static inline void weights_n(ftsa_hwm_t *m, uint32_t addr, uint64_t l0, int16_t *buf,
+                             const uint32_t n)
 {
-    uint32_t n = m->n;
+    port_t wgt = port(m, FTSA_HW_MEM_WGT, 0);
     int8_t row[MAX_WORD];
     for (uint32_t r = 0; r < n; r++) {
-        sram_read(m, FTSA_HW_MEM_WGT, (uint16_t)(addr + r), l0 + r, row);
+        const int8_t *v = port_read(m, &wgt, (uint16_t)(addr + r), l0 + r, row, n);
         for (uint32_t c = 0; c < n; c++)
-            buf[r * n + c] = row[c];
+            buf[weight_index(r, c, n)] = v[c];
+    }
+}
+
+static void load_weights(ftsa_hwm_t *m, uint32_t addr, uint64_t l0, int16_t *buf)
+{
+    switch (m->n) {
+    case 4: weights_n(m, addr, l0, buf, 4); break;
+    case 8: weights_n(m, addr, l0, buf, 8); break;
+    default: weights_n(m, addr, l0, buf, 16); break;
     }
 }
 
@@ -712,7 +773,7 @@ static int8_t mean_hw(int32_t sum, uint32_t count)
 }
 
 /* MAXPOOL / AVGPOOL with the pool engine reading from cycle s, for an array
- * side n known at compile time (pool_n4/8/16); returns the number of reads. */
+ * side n known at compile time (run_pool); returns the number of reads. */
 static inline uint64_t pool_n(ftsa_hwm_t *m, uint64_t s, int avg, const uint32_t n)
 {
     const uint16_t *R = m->regs;
@@ -729,7 +790,7 @@ static inline uint64_t pool_n(ftsa_hwm_t *m, uint64_t s, int avg, const uint32_t
         for (uint16_t ct = 0; ; ct++) {
             for (uint16_t q = 0; ; q++) {
                 const int8_t *v = port_read(m, &in, (uint16_t)((uint32_t)q * in_ct + ct),
-                                            s + reads++, buf);
+                                            s + reads++, buf, n);
                 for (uint32_t c = 0; c < n; c++)
                     sum[c] = q == 0 ? v[c] : ftsa_wrap_add(sum[c], v[c]);
                 if (q == (uint16_t)(avg_n - 1u))
@@ -737,7 +798,7 @@ static inline uint64_t pool_n(ftsa_hwm_t *m, uint64_t s, int avg, const uint32_t
             }
             for (uint32_t c = 0; c < n; c++)
                 best[c] = mean_hw(sum[c], avg_n);
-            port_write(m, &out, ct, s + reads, best);
+            port_write(m, &out, ct, s + reads, best, n);
             if (ct == (uint16_t)(in_ct - 1u))
                 break;
         }
@@ -752,12 +813,12 @@ static inline uint64_t pool_n(ftsa_hwm_t *m, uint64_t s, int avg, const uint32_t
                         uint32_t iy = (uint32_t)oy * stride + ky, ix = (uint32_t)ox * stride + kx;
                         uint16_t pix = (uint16_t)((iy & 0xffffu) * in_w + ix);
                         const int8_t *v = port_read(m, &in, (uint16_t)((uint32_t)pix * in_ct + ct),
-                                                    s + reads++, buf);
+                                                    s + reads++, buf, n);
                         for (uint32_t c = 0; c < n; c++)
                             best[c] = (ky == 0 && kx == 0) || v[c] > best[c] ? v[c] : best[c];
                     }
                 uint16_t opix = (uint16_t)((uint32_t)oy * out_w + ox);
-                port_write(m, &out, (uint16_t)((uint32_t)opix * in_ct + ct), s + reads, best);
+                port_write(m, &out, (uint16_t)((uint32_t)opix * in_ct + ct), s + reads, best, n);
                 if (ct == (uint16_t)(in_ct - 1u))
                     break;
             }
@@ -770,24 +831,13 @@ static inline uint64_t pool_n(ftsa_hwm_t *m, uint64_t s, int avg, const uint32_t
     return reads;
 }
 
-static uint64_t pool_n4(ftsa_hwm_t *m, uint64_t s, int avg)
-{
-    return pool_n(m, s, avg, 4);
-}
-
-static uint64_t pool_n8(ftsa_hwm_t *m, uint64_t s, int avg)
-{
-    return pool_n(m, s, avg, 8);
-}
-
-static uint64_t pool_n16(ftsa_hwm_t *m, uint64_t s, int avg)
-{
-    return pool_n(m, s, avg, 16);
-}
-
 static uint64_t run_pool(ftsa_hwm_t *m, uint64_t s, int avg)
 {
-    return m->n == 4 ? pool_n4(m, s, avg) : m->n == 8 ? pool_n8(m, s, avg) : pool_n16(m, s, avg);
+    switch (m->n) {
+    case 4: return pool_n(m, s, avg, 4);
+    case 8: return pool_n(m, s, avg, 8);
+    default: return pool_n(m, s, avg, 16);
+    }
 }
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -839,7 +889,7 @@ ftsa_status_t ftsa_hwm_run(ftsa_hwm_t *m, uint8_t *host, size_t host_bytes, uint
         case FTSA_HW_OP_PASS: {
             /* weight rows read at l0 + r into the idle buffer */
             uint64_t l0 = max_u64(e, tm.hold_free[m->load_sel]) + 1;
-            int32_t *buf = m->pe_w[m->load_sel];
+            int16_t *buf = m->pe_w[m->load_sel];
             load_weights(m, w1 & 0xffffu, l0, buf);
             /* the next command is fetched during the load */
             uint32_t nw0 = host_u32(m, pc), nw1 = host_u32(m, pc + 4);
