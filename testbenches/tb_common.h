@@ -23,10 +23,7 @@
         }                                                                                          \
     } while (0)
 
-/* LeNet-5 for 28x28x1: conv5x5(pad 2) 6 -> maxpool -> conv5x5 16 -> maxpool ->
- * flatten -> fc 120 -> fc 84 -> fc 10, ReLU, random weights from seed. */
-ftsa_status_t tb_lenet_random(ftsa_net_t *net, uint64_t seed, ftsa_err_t *err);
-/* models/lenet5.ftsa when it exists, else tb_lenet_random(seed 5).  Sets *trained. */
+/* models/lenet5.ftsa when it exists, else ftsa_netgen_lenet(seed 5).  Sets *trained. */
 ftsa_status_t tb_lenet_load(const char *models_dir, ftsa_net_t *net, int *trained, ftsa_err_t *err);
 
 /* A network compiled for one hardware configuration, on its own simulator. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ftsa/hw_regs.h"
+#include "ftsa/netgen.h"
 #include "ftsa/quant.h"
 #include "ftsa/rng.h"
 #include "tb_common.h"
@@ -456,7 +457,7 @@ static void test_fault_reach(uint32_t n)
 {
     ftsa_err_t err;
     ftsa_net_t net;
-    TB_CHECK(!tb_lenet_random(&net, 9, &err), "%s", err.msg);
+    TB_CHECK(!ftsa_netgen_lenet(&net, 9, &err), "%s", err.msg);
     ftsa_ref_t ref;
     TB_CHECK(!ftsa_ref_init(&ref, &net, &err), "%s", err.msg);
     tb_rtl_t rtl;
