@@ -24,6 +24,8 @@ struct ftsa_backend {
     ftsa_hwm_t *hwm;
     uint8_t *host;
     int8_t **out;
+    uint8_t *unpacked; /* per layer: out[] holds the last inference's output; the
+                        * others are read from host memory when asked for */
     ftsa_layer_stats_t *stats;
     ftsa_port_fault_t *pf; /* the SRAM-space faults in force */
     uint32_t n_pf;
@@ -37,11 +39,13 @@ struct ftsa_backend {
 static void hw_free(ftsa_backend_t *be)
 {
     ftsa_hw_outputs_free(be->pristine, be->out, be->stats);
+    free(be->unpacked);
     free(be->host);
     free(be->pf);
     ftsa_hwm_destroy(be->hwm);
     ftsa_program_free(&be->prog);
     be->out = NULL, be->stats = NULL, be->host = NULL, be->pf = NULL, be->hwm = NULL;
+    be->unpacked = NULL;
 }
 
 /* Install the SRAM-space faults in force on the model (after clearing it). */
@@ -62,6 +66,17 @@ static ftsa_status_t hw_install(ftsa_backend_t *be, ftsa_err_t *err)
             return st;
     }
     return FTSA_OK;
+}
+
+/* Layer l's output of the last inference, from host memory on first use:
+ * most callers look at a few layers only. */
+static const int8_t *hw_output(const ftsa_backend_t *be, uint32_t l)
+{
+    if (!be->unpacked[l]) {
+        ftsa_program_unpack(&be->prog, &be->prog.layers[l], be->host, be->out[l]);
+        be->unpacked[l] = 1;
+    }
+    return be->out[l];
 }
 
 /* Reload what the setup stream makes resident (weights, parameters,
@@ -85,7 +100,8 @@ static ftsa_status_t hw_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_
     ftsa_hwm_set_trace(be->hwm, NULL);
     if (st)
         return st;
-    ftsa_hw_read_outputs(&be->prog, be->pristine, be->host, be->out, be->stats);
+    ftsa_hw_read_outputs(&be->prog, be->pristine, be->host, NULL, be->stats);
+    memset(be->unpacked, 0, be->pristine->n_layers);
     return FTSA_OK;
 }
 
@@ -106,6 +122,8 @@ static ftsa_status_t hw_open(ftsa_backend_t *be, uint32_t array_n, ftsa_err_t *e
         return st;
     if ((st = ftsa_hw_outputs_alloc(net, &be->out, &be->stats, err)))
         return st;
+    if (!(be->unpacked = calloc(net->n_layers ? net->n_layers : 1, 1)))
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     if (!(be->host = malloc(be->prog.image_bytes)))
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     memcpy(be->host, be->prog.image, be->prog.image_bytes);
@@ -151,7 +169,7 @@ static ftsa_status_t cm_infer(ftsa_backend_t *be, const int8_t *input, ftsa_err_
 
 static const int8_t *cm_layer_output(const ftsa_backend_t *be, uint32_t layer)
 {
-    return be->last_timed ? be->out[layer] : ftsa_ref_output(&be->ref, layer);
+    return be->last_timed ? hw_output(be, layer) : ftsa_ref_output(&be->ref, layer);
 }
 
 static void cm_layer_stats(const ftsa_backend_t *be, uint32_t layer, ftsa_layer_stats_t *stats)
@@ -187,6 +205,8 @@ static ftsa_status_t set_sram_faults(ftsa_backend_t *be, const ftsa_fault_list_t
     for (uint32_t i = 0; i < n; i++)
         be->upsets |= pf[i].kind == FTSA_FAULT_SEU;
     be->timed = 1;
+    for (uint32_t l = 0; l < be->pristine->n_layers; l++)
+        hw_output(be, l); /* the last inference's outputs, before a run changes host memory */
     return hw_setup(be, err);
 }
 

@@ -436,6 +436,15 @@ static uint32_t field(uint32_t a, uint32_t lsb, uint32_t width)
     return (a >> lsb) & ((1u << width) - 1u);
 }
 
+/* The SRAM access of word j of a DMA starting in cycle s.  Load: beats
+ * requested from s + 1, answered a cycle later; word j written in the cycle
+ * after its last beat arrives.  Store: per word READ, LATCH, then one host
+ * write per beat. */
+static uint64_t dma_word_cycle(uint64_t s, int store, uint32_t j, uint32_t beats)
+{
+    return store ? s + 1 + (uint64_t)j * (2 + beats) : s + 2 + (uint64_t)(j + 1) * beats;
+}
+
 /* DMA starting in cycle s (the controller's first DMA cycle); returns the
  * cycle of the next FETCH0. */
 static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32_t host)
@@ -447,9 +456,6 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
     uint32_t sram = m->regs[FTSA_HW_REG_DMA_SRAM];
     if (count == 0)
         return s + 2;
-    /* load: beats requested from s + 1, answered a cycle later; word j
-     * written in the cycle after its last beat arrives.  store: per word
-     * READ, LATCH, then one host write per beat. */
     uint64_t next = store ? s + 2 + (uint64_t)count * (2 + beats) : s + 4 + (uint64_t)count * beats;
     uint8_t word[4 * MAX_WORD];
     uint32_t bytes = 4 * beats; /* the word's width: host words are its bytes, LSB first */
@@ -467,11 +473,11 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
     if (span && mem < N_MEMS) { /* whole words */
         for (uint32_t j = 0; j < count; j++, span += bytes) {
             uint32_t addr = (sram + j) & 0xffffu;
+            uint64_t cycle = dma_word_cycle(s, store, j, beats);
             if (store)
-                memcpy(span, port_read(m, &pt, addr, s + 1 + (uint64_t)j * (2 + beats), word, bytes),
-                       bytes);
+                memcpy(span, port_read(m, &pt, addr, cycle, word, bytes), bytes);
             else
-                port_write(m, &pt, addr, s + 2 + (uint64_t)(j + 1) * beats, span, bytes);
+                port_write(m, &pt, addr, cycle, span, bytes);
         }
         return next;
     }
@@ -484,14 +490,14 @@ static uint64_t run_dma(ftsa_hwm_t *m, uint64_t s, int store, uint32_t a, uint32
                     word[4 * b + i] = (uint8_t)(v >> (8 * i));
             }
             if (mem < N_MEMS)
-                sram_write(m, mem, (sram + j) & 0xffffu, s + 2 + (uint64_t)(j + 1) * beats, word);
+                sram_write(m, mem, (sram + j) & 0xffffu, dma_word_cycle(s, 0, j, beats), word);
         }
         return next;
     }
     for (uint32_t j = 0; j < count; j++) {
         memset(word, 0, sizeof word);
         if (mem < N_MEMS)
-            sram_read(m, mem, (sram + j) & 0xffffu, s + 1 + (uint64_t)j * (2 + beats), word);
+            sram_read(m, mem, (sram + j) & 0xffffu, dma_word_cycle(s, 1, j, beats), word);
         for (uint32_t b = 0; b < beats; b++)
             host_put(m, host + 4 * (j * beats + b),
                      (uint32_t)word[4 * b] | (uint32_t)word[4 * b + 1] << 8 |
@@ -572,7 +578,8 @@ static inline void pass_decode(ftsa_hwm_t *m, uint32_t a, uint32_t b, pass_t *ps
 {
     const uint16_t *R = m->regs;
     uint32_t n = m->n;
-    ps->ky = field(a, FTSA_HW_FLD_KY, FTSA_HW_WID_KY), ps->kx = field(a, FTSA_HW_FLD_KX, FTSA_HW_WID_KX);
+    ps->ky = field(a, FTSA_HW_FLD_KY, FTSA_HW_WID_KY);
+    ps->kx = field(a, FTSA_HW_FLD_KX, FTSA_HW_WID_KX);
     ps->first = (int)field(a, FTSA_HW_FLD_FIRST, 1), ps->last = (int)field(a, FTSA_HW_FLD_LAST, 1);
     ps->ctile = field(a, FTSA_HW_FLD_CTILE, FTSA_HW_WID_CTILE), ps->octile = b >> 16;
     uint32_t src = R[FTSA_HW_REG_SRC] & 1u;
@@ -611,8 +618,12 @@ static inline const int8_t *array_input(const window_t *win, const pass_t *ps,
     if (!ps->packed)
         return word;
     uint32_t cp_mask = (1u << ps->cp_log) - 1u;
-    for (uint32_t r = 0; r < n; r++)
-        a[r] = win_slot(win, r >> ps->cp_log, n)[r & cp_mask];
+    uint64_t v[2] = {0, 0}; /* gathered in registers: one store, which mac's load can forward */
+    for (uint32_t r = 0; r < n; r++) {
+        uint8_t x = (uint8_t)win_slot(win, r >> ps->cp_log, n)[r & cp_mask];
+        v[r / 8] |= (uint64_t)x << (8 * (r % 8));
+    }
+    memcpy(a, v, n);
     return a;
 }
 
@@ -631,17 +642,17 @@ static inline void mac(const int8_t *a, const int16_t *w, int32_t *sum, uint32_t
 #if defined(__AVX2__)
     if (n == 8 || n == 16) {
         for (uint32_t h = 0; h < n / 8; h++) { /* a[8h .. 8h+7]: four row pairs */
-            __m128i a16 = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(a + 8 * h)));
-            __m256i av = _mm256_broadcastsi128_si256(a16);
+            const __m128i *a8 = (const __m128i *)(const void *)(a + 8 * h);
+            __m256i av = _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(_mm_loadl_epi64(a8)));
             __m256i pr[4] = {_mm256_shuffle_epi32(av, 0x00), _mm256_shuffle_epi32(av, 0x55),
                              _mm256_shuffle_epi32(av, 0xaa), _mm256_shuffle_epi32(av, 0xff)};
             for (uint32_t g = 0; g < n / 8; g++) { /* columns 8g .. 8g+7 */
                 __m256i s = h ? _mm256_loadu_si256((const __m256i *)(const void *)(sum + 8 * g))
                               : _mm256_setzero_si256();
                 for (uint32_t k = 0; k < 4; k++) {
-                    const int16_t *wk = w + weight_index(8 * h + 2 * k, 8 * g, n);
-                    s = _mm256_add_epi32(s, _mm256_madd_epi16(pr[k], _mm256_loadu_si256(
-                                                                  (const __m256i *)(const void *)wk)));
+                    const void *wk = w + weight_index(8 * h + 2 * k, 8 * g, n);
+                    __m256i wv = _mm256_loadu_si256((const __m256i *)wk);
+                    s = _mm256_add_epi32(s, _mm256_madd_epi16(pr[k], wv));
                 }
                 _mm256_storeu_si256((__m256i *)(void *)(sum + 8 * g), s);
             }
@@ -740,17 +751,36 @@ static uint32_t run_pass(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b, cons
     }
 }
 
+/* Weight rows (row-major int8) into mac's layout. */
+static inline void pack_weights(const int8_t *rows, int16_t *buf, uint32_t n)
+{
+#if defined(__AVX2__)
+    if (n == 8 || n == 16) {
+        for (uint32_t r = 0; r < n; r += 2) { /* interleave rows r and r + 1, widen */
+            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(rows + r * n));
+            __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(rows + (r + 1) * n));
+            __m256i *dst = (__m256i *)(void *)(buf + weight_index(r, 0, n));
+            _mm256_storeu_si256(dst, _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(x0, x1)));
+            if (n == 16)
+                _mm256_storeu_si256(dst + 1, _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(x0, x1)));
+        }
+        return;
+    }
+#endif
+    for (uint32_t r = 0; r < n; r++)
+        for (uint32_t c = 0; c < n; c++)
+            buf[weight_index(r, c, n)] = rows[r * n + c];
+}
+
 /* The array's weight rows, read at l0 + r from word addr + r into buf. */
 static inline void weights_n(ftsa_hwm_t *m, uint32_t addr, uint64_t l0, int16_t *buf,
                              const uint32_t n)
 {
     port_t wgt = port(m, FTSA_HW_MEM_WGT, 0);
-    int8_t row[MAX_WORD];
-    for (uint32_t r = 0; r < n; r++) {
-        const int8_t *v = port_read(m, &wgt, (uint16_t)(addr + r), l0 + r, row, n);
-        for (uint32_t c = 0; c < n; c++)
-            buf[weight_index(r, c, n)] = v[c];
-    }
+    int8_t row[MAX_WORD], rows[16 * 16 + 8]; /* + 8: N = 8 loads 16 bytes from a row */
+    for (uint32_t r = 0; r < n; r++)
+        memcpy(rows + r * n, port_read(m, &wgt, (uint16_t)(addr + r), l0 + r, row, n), n);
+    pack_weights(rows, buf, n);
 }
 
 static void load_weights(ftsa_hwm_t *m, uint32_t addr, uint64_t l0, int16_t *buf)
