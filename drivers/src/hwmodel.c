@@ -692,7 +692,8 @@ static inline uint32_t pass_n(ftsa_hwm_t *m, uint64_t p, uint32_t a, uint32_t b,
     pass_decode(m, a, b, &ps);
     uint64_t lat = 2 * (uint64_t)n - 1;
     window_t win = {m->win, m->win_base};
-    int8_t zword[16], buf[MAX_WORD], av[16], out[16];
+    int8_t zword[16], av[16], out[16];
+    int8_t buf[MAX_WORD]; /* a word read through sram_read, used up before the next read */
     int32_t acc[16], sum[16];
     memset(zword, ps.in_zp, sizeof zword);
     uint16_t pos = 0;
