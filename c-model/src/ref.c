@@ -137,10 +137,10 @@ static void activate(const ftsa_layer_t *l, const int8_t *thr, int8_t *out)
     }
 }
 
-/* The input as unsigned bytes (x + 128), framed by `pad` zero-point pixels. */
-static void frame_input(const ftsa_layer_t *l, const int8_t *in, uint8_t *framed)
+/* The input as unsigned bytes (x + 128), framed by p zero-point pixels. */
+static void frame_input(const ftsa_layer_t *l, uint32_t p, const int8_t *in, uint8_t *framed)
 {
-    uint32_t c = l->in.c, p = l->pad, wp = l->in.w + 2 * p, hp = l->in.h + 2 * p;
+    uint32_t c = l->in.c, wp = l->in.w + 2 * p, hp = l->in.h + 2 * p;
     size_t row = (size_t)l->in.w * c;
     if (p)
         memset(framed, (uint8_t)l->in_zp ^ 0x80u, (size_t)hp * wp * c);
@@ -158,7 +158,7 @@ static void conv2d(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_
     size_t line = (size_t)(l->in.w + 2 * l->pad) * l->in.c, step = (size_t)l->stride * l->in.c;
     uint32_t npos = l->out.h * l->out.w, oy = 0, ox = 0;
     const uint8_t *base[ROWS];
-    frame_input(l, in, ref->scratch);
+    frame_input(l, l->pad, in, ref->scratch);
     for (uint32_t p0 = 0; p0 < npos; p0 += ROWS) {
         uint32_t rows = npos - p0 < ROWS ? npos - p0 : ROWS;
         for (uint32_t r = 0; r < rows; r++) {
@@ -174,10 +174,8 @@ static void conv2d(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_
 static void fc(ftsa_ref_t *ref, const ftsa_layer_t *l, const ftsa_ref_layer_t *g, const int8_t *in,
                int8_t *out)
 {
-    uint32_t n = ftsa_layer_fan_in(l);
     const uint8_t *base[1] = {ref->scratch};
-    for (uint32_t i = 0; i < n; i++)
-        ref->scratch[i] = (uint8_t)in[i] ^ 0x80u;
+    frame_input(l, 0, in, ref->scratch); /* a fully connected layer has no padding */
     gemm(g, base, 1, ref->acc);
     post_rows(l, g, ref->acc, 1, out);
 }
