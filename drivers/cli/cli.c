@@ -1,11 +1,15 @@
+/* realpath */
+#define _XOPEN_SOURCE 700
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void ftsa_cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -57,10 +61,43 @@ int ftsa_cli_double(const char *cmd, const char *opt, const char *text, double *
     return 0;
 }
 
+/* The models directory relative to the running binary: FTSA_REL_MODELS once
+ * installed (bin/../share/ftsa/models), share/ftsa/models beside it in the
+ * build tree.  Never a path compiled in, so an installed tree can move. */
+const char *ftsa_cli_models_dir(void)
+{
+    static char dir[PATH_MAX];
+    if (dir[0])
+        return dir;
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        snprintf(dir, sizeof dir, "%s", FTSA_REL_MODELS);
+        return dir;
+    }
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    *slash = 0;
+    static const char *const rel[] = {FTSA_REL_MODELS, "share/ftsa/models"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        char cand[sizeof exe + 32];
+        snprintf(cand, sizeof cand, "%s/%s", exe, rel[i]);
+        if (realpath(cand, dir))
+            return dir;
+    }
+    snprintf(dir, sizeof dir, "%s/%s", exe, FTSA_REL_MODELS);
+    return dir;
+}
+
 const char *ftsa_cli_default_model(void)
 {
+    static char path[4200];
     const char *env = getenv("FTSA_MODEL");
-    return env && *env ? env : FTSA_MODELS_DIR "/lenet5.ftsa";
+    if (env && *env)
+        return env;
+    if (!path[0])
+        snprintf(path, sizeof path, "%s/lenet5.ftsa", ftsa_cli_models_dir());
+    return path;
 }
 
 double ftsa_cli_now(void)

@@ -36,8 +36,11 @@ int ftsa_cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *o
 int ftsa_cli_double(const char *cmd, const char *opt, const char *text, double *out);
 /* Print "ftsa CMD: message" to stderr. */
 void ftsa_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Default model path (the committed LeNet-5). */
+/* Default model path: $FTSA_MODEL, else the installed (or, in the build tree,
+ * committed) LeNet-5 in ftsa_cli_models_dir(). */
 const char *ftsa_cli_default_model(void);
+/* The models directory, found relative to the running binary. */
+const char *ftsa_cli_models_dir(void);
 /* Monotonic seconds. */
 double ftsa_cli_now(void);
 

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ftsa/driver.h"
+#include "ftsa_version.h"
 
 static const ftsa_cmd_t commands[] = {
     {"eval", "top-1 accuracy of a model on Fashion-MNIST, on any back end", ftsa_cmd_eval},
@@ -25,7 +27,28 @@ static void usage(FILE *out)
     fprintf(out, "usage: ftsa COMMAND [OPTIONS]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-20s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'ftsa COMMAND --help' describes a command's options.\n");
+    fprintf(out, "\n'ftsa help COMMAND' (or 'ftsa COMMAND --help') describes a command's options;\n"
+                 "'ftsa --version' prints the version, RTL revision and build options.\n");
+}
+
+static void version(void)
+{
+    printf("ftsa %s\n", FTSA_VERSION);
+    printf("rtl %s\n", FTSA_RTL_REV);
+    printf("source %s\n", FTSA_SOURCE_REV);
+    printf("build %s\n", FTSA_BUILD_OPTIONS);
+    printf("back ends");
+    for (const ftsa_backend_ops_t *const *b = ftsa_backends(); *b; b++)
+        printf(" %s", (*b)->name);
+    printf("\nmodels %s\n", ftsa_cli_models_dir());
+}
+
+static const ftsa_cmd_t *find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -34,13 +57,29 @@ int main(int argc, char **argv)
         usage(stderr);
         return FTSA_EXIT_USAGE;
     }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
+        version();
+        return FTSA_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "help") && argc >= 3) {
+        /* ftsa help CMD [SUB]: CMD [SUB] --help. */
+        const ftsa_cmd_t *c = find(argv[2]);
+        if (!c) {
+            fprintf(stderr, "ftsa help: unknown command '%s'\n\n", argv[2]);
+            usage(stderr);
+            return FTSA_EXIT_USAGE;
+        }
+        char *args[4] = {argv[2], argc >= 4 ? argv[3] : "--help", argc >= 4 ? "--help" : NULL,
+                         NULL};
+        return c->run(argc >= 4 ? 3 : 2, args);
+    }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return FTSA_EXIT_OK;
     }
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+    const ftsa_cmd_t *c = find(argv[1]);
+    if (c)
+        return c->run(argc - 1, argv + 1);
     fprintf(stderr, "ftsa: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return FTSA_EXIT_USAGE;
