@@ -2,7 +2,9 @@
 #ifndef FTSA_CLI_H
 #define FTSA_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ftsa/compile.h"
 #include "ftsa/hwmodel.h"
@@ -43,6 +45,51 @@ const char *ftsa_cli_default_model(void);
 const char *ftsa_cli_models_dir(void);
 /* Monotonic seconds. */
 double ftsa_cli_now(void);
+
+/* The one option parser of every subcommand: getopt_long (GNU: options and
+ * operands in any order, --opt=value or --opt value, unambiguous prefixes)
+ * with its complaints as "ftsa CMD: unknown option '--x' (see 'ftsa help
+ * CMD')" or "option '--x' needs a value".  Returns what getopt_long returns,
+ * and '?' after such a message (the caller exits FTSA_EXIT_USAGE).  Set
+ * optind = 0 before the first call on an argument vector. */
+int ftsa_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+                    const struct option *opts, int *longindex);
+/* A back end name this build has, else "unknown back end" with the list
+ * (a usage error). */
+int ftsa_cli_backend(const char *cmd, const char *name);
+/* An output path that can be created before the work starts: its directory
+ * exists and is writable, and the path is not a directory.  Prints why not. */
+int ftsa_cli_check_output(const char *cmd, const char *opt, const char *path);
+
+/* Options for every campaign config key (spelt with '_' and with '-'), after
+ * n_fixed fixed ones, into o (cap entries, zero-terminated): a key's option
+ * returns FTSA_CLI_OPT_KEY + its index in ftsa_camp_config_keys(). */
+#define FTSA_CLI_OPT_KEY 512
+#define FTSA_CLI_CAMP_MAX_OPTS 64
+void ftsa_cli_camp_options(struct option *o, size_t cap, const struct option *fixed, size_t n_fixed);
+
+/* -q / -v: 0 quiet (errors only), 1 default, 2 verbose. */
+enum { FTSA_CLI_QUIET = 0, FTSA_CLI_NORMAL = 1, FTSA_CLI_VERBOSE = 2 };
+
+/* Progress on stderr: a bar redrawn in place on a terminal, else a log line
+ * per 10% or per 30 s; nothing before `delay` seconds (so short runs stay
+ * silent; -v shows it from the start) or when verbosity is quiet. */
+typedef struct {
+    const char *cmd, *unit; /* "eval", "images" */
+    int tty, verbosity;
+    double t0, last, delay;
+    uint64_t total, last_logged;
+    int shown;
+} ftsa_cli_progress_t;
+
+void ftsa_cli_progress_start(ftsa_cli_progress_t *p, const char *cmd, const char *unit,
+                             uint64_t total, int verbosity, double delay);
+/* done units so far; final 1 once at the end (ends the terminal line). */
+void ftsa_cli_progress(ftsa_cli_progress_t *p, uint64_t done, int final);
+
+/* JSON output: a string with escapes, and a number (null when not finite). */
+void ftsa_cli_json_str(FILE *out, const char *s);
+void ftsa_cli_json_num(FILE *out, double v);
 
 /* One inference of a network on the cycle-accurate C model of the RTL build
  * (ftsa_hwm_default_cfg): compile for an N x N array, run the setup stream,

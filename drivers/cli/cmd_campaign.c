@@ -49,7 +49,7 @@ static void usage(FILE *out)
             "  array N           systolic array side for hardware back ends (default 8)\n\n"
             "  --fresh           discard results already in the output directory\n"
             "  --no-report       skip plots and report.html (statistics still written)\n"
-            "  --quiet           no progress output\n"
+            "  --quiet, -q       no progress or plan on stderr (the results table still prints)\n"
             "  --dry-run         print the resolved config and the plan, run nothing\n",
             ftsa_cli_default_model(), FTSA_FMNIST_DIR);
 }
@@ -59,81 +59,85 @@ typedef struct {
     int fresh, no_report, quiet, dry_run;
 } flags_t;
 
-/* Flag name to config key ("per-layer" -> "per_layer"); NULL if not a key. */
-static const char *flag_key(const char *name, char *buf, size_t size)
+enum { OPT_CONFIG = 256, OPT_FRESH, OPT_NO_REPORT, OPT_DRY_RUN };
+
+void ftsa_cli_camp_options(struct option *o, size_t cap, const struct option *fixed, size_t n_fixed)
 {
-    size_t n = strcspn(name, "=");
-    if (n >= size)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = name[i] == '-' ? '_' : name[i];
-    buf[n] = '\0';
-    for (const char *const *k = ftsa_camp_config_keys(); *k; k++)
-        if (!strcmp(*k, buf))
-            return buf;
-    return NULL;
+    static char alias[FTSA_CLI_CAMP_MAX_OPTS][64];
+    size_t n = 0;
+    for (size_t i = 0; i < n_fixed && n + 1 < cap; i++)
+        o[n++] = fixed[i];
+    const char *const *keys = ftsa_camp_config_keys();
+    for (int k = 0; keys[k] && n + 3 < cap && k < FTSA_CLI_CAMP_MAX_OPTS; k++) {
+        o[n++] = (struct option){keys[k], required_argument, 0, FTSA_CLI_OPT_KEY + k};
+        if (!strchr(keys[k], '_'))
+            continue;
+        snprintf(alias[k], sizeof alias[k], "%s", keys[k]);
+        for (char *c = alias[k]; *c; c++)
+            *c = *c == '_' ? '-' : *c;
+        o[n++] = (struct option){alias[k], required_argument, 0, FTSA_CLI_OPT_KEY + k};
+    }
+    o[n] = (struct option){0, 0, 0, 0};
 }
 
 /* Pass 1 finds the config file and the plain flags; pass 2 applies --KEY VALUE
  * over the file's keys.  Returns an exit code, or -1 to go on. */
 static int parse_args(int argc, char **argv, ftsa_camp_config_t *cfg, flags_t *fl)
 {
+    static const struct option fixed[] = {
+        {"config", required_argument, 0, OPT_CONFIG}, {"fresh", no_argument, 0, OPT_FRESH},
+        {"no-report", no_argument, 0, OPT_NO_REPORT}, {"quiet", no_argument, 0, 'q'},
+        {"dry-run", no_argument, 0, OPT_DRY_RUN},     {"help", no_argument, 0, 'h'},
+    };
+    static struct option opts[2 * FTSA_CLI_CAMP_MAX_OPTS];
+    ftsa_cli_camp_options(opts, sizeof opts / sizeof opts[0], fixed, sizeof fixed / sizeof fixed[0]);
+    const char *const *keys = ftsa_camp_config_keys();
     memset(fl, 0, sizeof *fl);
     for (int pass = 1; pass <= 2; pass++) {
-        for (int i = 1; i < argc; i++) {
-            const char *a = argv[i];
-            if (a[0] != '-' || !a[1]) {
-                if (pass == 1 && fl->config) {
-                    ftsa_cli_error("campaign", "unexpected argument '%s' (config is %s)", a,
-                                   fl->config);
-                    return FTSA_EXIT_USAGE;
-                }
-                fl->config = a;
-                continue;
-            }
-            const char *name = a + (a[1] == '-' ? 2 : 1);
-            if (!strcmp(name, "help") || !strcmp(name, "h")) {
+        int c;
+        optind = 0;
+        while ((c = ftsa_cli_getopt("campaign", argc, argv, "hq", opts, NULL)) != -1) {
+            if (c == '?')
+                return FTSA_EXIT_USAGE;
+            if (c == 'h') {
                 usage(stdout);
                 return FTSA_EXIT_OK;
             }
-            if (!strncmp(name, "config", 6) && (name[6] == '\0' || name[6] == '=')) {
-                const char *v = name[6] ? name + 7 : (i + 1 < argc ? argv[++i] : NULL);
-                if (!v || (pass == 1 && fl->config)) {
-                    ftsa_cli_error("campaign", v ? "more than one config file" : "--config needs a file");
+            if (pass == 2) {
+                if (c < FTSA_CLI_OPT_KEY)
+                    continue;
+                ftsa_err_t err = {0};
+                char where[96];
+                snprintf(where, sizeof where, "command line (--%s)", keys[c - FTSA_CLI_OPT_KEY]);
+                if (ftsa_camp_config_set(cfg, keys[c - FTSA_CLI_OPT_KEY], optarg, where, &err)) {
+                    ftsa_cli_error("campaign", "%s", err.msg);
                     return FTSA_EXIT_USAGE;
                 }
-                fl->config = v;
                 continue;
             }
-            int *flag = !strcmp(name, "fresh")       ? &fl->fresh
-                        : !strcmp(name, "no-report") ? &fl->no_report
-                        : !strcmp(name, "quiet")     ? &fl->quiet
-                        : !strcmp(name, "dry-run")   ? &fl->dry_run
-                                                     : NULL;
-            if (flag) {
-                *flag = 1;
-                continue;
+            switch (c) {
+            case OPT_CONFIG:
+                if (fl->config) {
+                    ftsa_cli_error("campaign", "more than one config file");
+                    return FTSA_EXIT_USAGE;
+                }
+                fl->config = optarg;
+                break;
+            case OPT_FRESH: fl->fresh = 1; break;
+            case OPT_NO_REPORT: fl->no_report = 1; break;
+            case 'q': fl->quiet = 1; break;
+            case OPT_DRY_RUN: fl->dry_run = 1; break;
+            default: break;
             }
-            char keybuf[64];
-            const char *key = flag_key(name, keybuf, sizeof keybuf);
-            if (!key) {
-                ftsa_cli_error("campaign", "unknown option '%s' (see ftsa campaign --help)", a);
-                return FTSA_EXIT_USAGE;
-            }
-            const char *eq = strchr(name, '=');
-            const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!value) {
-                ftsa_cli_error("campaign", "option '%s' needs a value", a);
-                return FTSA_EXIT_USAGE;
-            }
-            if (pass == 1)
-                continue;
-            ftsa_err_t err = {0};
-            char where[96];
-            snprintf(where, sizeof where, "command line (--%s)", key);
-            if (ftsa_camp_config_set(cfg, key, value, where, &err)) {
-                ftsa_cli_error("campaign", "%s", err.msg);
-                return FTSA_EXIT_USAGE;
+        }
+        if (pass == 1) {
+            for (int i = optind; i < argc; i++) {
+                if (fl->config) {
+                    ftsa_cli_error("campaign", "unexpected argument '%s' (config is %s)", argv[i],
+                                   fl->config);
+                    return FTSA_EXIT_USAGE;
+                }
+                fl->config = argv[i];
             }
         }
         if (pass == 1 && fl->config) {
@@ -171,43 +175,6 @@ static int make_dirs(const char *path)
     return 0;
 }
 
-typedef struct {
-    int tty, quiet;
-    double t0, last;
-    uint64_t total, last_logged;
-} progress_t;
-
-static void progress(progress_t *pr, uint64_t done, int final)
-{
-    if (pr->quiet)
-        return;
-    double now = ftsa_cli_now(), el = now - pr->t0;
-    double rate = el > 0 ? done / el : 0.0;
-    double eta = rate > 0 ? (pr->total - done) / rate : 0.0;
-    if (pr->tty) {
-        if (!final && now - pr->last < 0.2)
-            return;
-        int width = 30, fill = pr->total ? (int)(width * done / pr->total) : width;
-        fprintf(stderr, "\r[%.*s%*s] %3.0f%% %" PRIu64 "/%" PRIu64 " trials %.1f/s ETA %d:%02d ",
-                fill, "##############################", width - fill, "",
-                pr->total ? 100.0 * done / pr->total : 100.0, done, pr->total, rate,
-                (int)(eta / 60), (int)fmod(eta, 60));
-        if (final)
-            fputc('\n', stderr);
-    } else {
-        /* A log line per 10% or per 30 s. */
-        uint64_t step = pr->total / 10 ? pr->total / 10 : 1;
-        if (final ? done == pr->last_logged
-                  : done - pr->last_logged < step && now - pr->last < 30.0)
-            return;
-        pr->last_logged = done;
-        fprintf(stderr, "campaign: %" PRIu64 "/%" PRIu64 " trials (%.0f%%), %.1f trials/s, ETA %.0f s\n",
-                done, pr->total, pr->total ? 100.0 * done / pr->total : 100.0, rate, eta);
-    }
-    pr->last = now;
-    fflush(stderr);
-}
-
 static void print_plan(const ftsa_camp_t *camp, FILE *out)
 {
     fprintf(out, "campaign: %s (%s) on %s, %u curves x %u rates = %u points, %" PRIu64
@@ -231,7 +198,17 @@ static void print_summary(const ftsa_camp_t *camp, const ftsa_camp_summary_t *s)
         printf("%-24s", cv->name);
         for (uint32_t i = 0; i < cfg->n_rates; i++)
             printf(" %8.2f", s->points[cv->first_point + i].acc.mean);
-        printf("   %8.4f %9.3g\n", s->curves[c].auc_log, s->curves[c].tolerance[1]);
+        /* Undefined figures read "-" (an AUC of one rate) and "none" (no rate
+         * within 1% of the fault-free accuracy), never nan. */
+        double auc = s->curves[c].auc_log, tol = s->curves[c].tolerance[1];
+        if (isfinite(auc))
+            printf("   %8.4f", auc);
+        else
+            printf("   %8s", "-");
+        if (isnan(tol))
+            printf(" %9s\n", "none");
+        else
+            printf(" %9.3g\n", tol);
     }
 }
 
@@ -257,9 +234,9 @@ static int run_share(ftsa_camp_t *camp, const ftsa_camp_comm_t *comm, const ftsa
         free(done);
         return -1;
     }
-    progress_t pr = {.tty = isatty(2), .quiet = quiet || comm->rank != 0, .t0 = ftsa_cli_now(),
-                     .total = mine};
-    pr.last = pr.t0;
+    ftsa_cli_progress_t pr;
+    ftsa_cli_progress_start(&pr, "campaign", "trials", mine,
+                            quiet || comm->rank != 0 ? FTSA_CLI_QUIET : FTSA_CLI_NORMAL, 0.0);
     uint64_t k = 0, ran = 0, idx = 0;
     for (uint32_t p = 0; p < plan->n_points && !rc; p++) {
         for (uint32_t t = 0; t < plan->points[p].trials && !rc; t++, idx++) {
@@ -274,11 +251,11 @@ static int run_share(ftsa_camp_t *camp, const ftsa_camp_comm_t *comm, const ftsa
                 rc = -1;
                 break;
             }
-            progress(&pr, ++ran, 0);
+            ftsa_cli_progress(&pr, ++ran, 0);
         }
     }
     if (!rc && mine)
-        progress(&pr, ran, 1);
+        ftsa_cli_progress(&pr, ran, 1);
     if (fd >= 0)
         close(fd);
     free(done);
@@ -306,8 +283,7 @@ static int finish(ftsa_camp_t *camp, const char *path, const flags_t *fl)
         ftsa_cli_error("campaign", "%s", err.msg);
         goto out_s;
     }
-    if (!fl->quiet)
-        print_summary(camp, &s);
+    print_summary(camp, &s); /* the result: --quiet silences progress only */
     if (!fl->no_report) {
         int plotted;
         if (ftsa_camp_write_report(camp, &s, &plotted, &err)) {
@@ -316,8 +292,7 @@ static int finish(ftsa_camp_t *camp, const char *path, const flags_t *fl)
         }
         if (!plotted)
             fprintf(stderr, "ftsa campaign: gnuplot not found; report without plots\n");
-        if (!fl->quiet)
-            printf("report %s/report.html\n", camp->cfg.out);
+        printf("report %s/report.html\n", camp->cfg.out);
     }
     rc = FTSA_EXIT_OK;
 out_s:
@@ -406,6 +381,8 @@ int ftsa_cmd_campaign(int argc, char **argv)
     int rc = parse_args(argc, argv, &cfg, &fl);
     if (rc >= 0)
         return rc;
+    if (ftsa_cli_backend("campaign", cfg.backend))
+        return FTSA_EXIT_USAGE;
     ftsa_err_t err = {0};
     ftsa_camp_comm_t comm;
     if (ftsa_camp_comm_init(&comm, &err)) {

@@ -13,7 +13,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa eval [--model FILE] [--images N] [--backend NAME] [--array N]\n"
-            "                 [--data DIR] [--layers] [--trace FILE]\n\n"
+            "                 [--data DIR] [--layers] [--trace FILE] [--json] [-q|-v]\n\n"
             "Runs the model on the first N Fashion-MNIST test images and prints top-1\n"
             "accuracy and inferences per second.\n\n"
             "  --model FILE    .ftsa model (default %s)\n"
@@ -26,8 +26,48 @@ static void usage(FILE *out)
                  "  --array N       systolic array side for hardware back ends (default 8)\n"
                  "  --data DIR      Fashion-MNIST directory (default $FTSA_DATA_DIR or %s)\n"
                  "  --layers        print per-layer cycles and array utilization\n"
-                 "  --trace FILE    write a waveform (RTL back ends)\n",
+                 "  --trace FILE    write a waveform (RTL back ends)\n"
+                 "  --json          print the results as one JSON object\n"
+                 "  -q, --quiet     no progress on stderr\n"
+                 "  -v, --verbose   progress from the start (by default after 2 s)\n",
             FTSA_FMNIST_DIR);
+}
+
+static double layer_util(const ftsa_layer_t *l, const ftsa_layer_stats_t *s, uint32_t array_n)
+{
+    return s->cycles ? (double)ftsa_layer_macs(l) / ((double)array_n * array_n * (double)s->cycles)
+                     : 0.0;
+}
+
+static void print_json(const char *model, const ftsa_net_t *net, const char *backend,
+                       uint32_t images, uint32_t correct, double secs, const ftsa_dev_t *dev,
+                       int layers, uint32_t array_n)
+{
+    printf("{\"command\": \"eval\", \"model\": ");
+    ftsa_cli_json_str(stdout, model);
+    printf(", \"network\": ");
+    ftsa_cli_json_str(stdout, net->name);
+    printf(", \"backend\": ");
+    ftsa_cli_json_str(stdout, backend);
+    printf(", \"images\": %u, \"correct\": %u, \"accuracy\": ", images, correct);
+    ftsa_cli_json_num(stdout, (double)correct / images);
+    printf(", \"seconds\": %.6f, \"inferences_per_s\": ", secs);
+    ftsa_cli_json_num(stdout, images / (secs > 0 ? secs : 1e-9));
+    if (layers) {
+        printf(", \"layers\": [");
+        for (uint32_t i = 0; i < net->n_layers; i++) {
+            const ftsa_layer_t *l = &net->layers[i];
+            ftsa_layer_stats_t st;
+            ftsa_dev_layer_stats(dev, i, &st);
+            printf("%s{\"layer\": %u, \"kind\": \"%s\", \"output\": [%u, %u, %u], "
+                   "\"cycles\": %llu, \"macs\": %llu, \"utilization\": %.4f}",
+                   i ? ", " : "", i, ftsa_layer_kind_name(l->kind), l->out.h, l->out.w, l->out.c,
+                   (unsigned long long)st.cycles, (unsigned long long)ftsa_layer_macs(l),
+                   layer_util(l, &st, array_n));
+        }
+        printf("]");
+    }
+    printf("}\n");
 }
 
 static void print_layers(const ftsa_dev_t *dev, const ftsa_net_t *net, uint32_t images,
@@ -41,7 +81,7 @@ static void print_layers(const ftsa_dev_t *dev, const ftsa_net_t *net, uint32_t 
         ftsa_dev_layer_stats(dev, i, &s);
         char shape[32];
         snprintf(shape, sizeof shape, "%ux%ux%u", l->out.h, l->out.w, l->out.c);
-        double util = s.cycles ? (double)ftsa_layer_macs(l) / ((double)array_n * array_n * (double)s.cycles) : 0.0;
+        double util = layer_util(l, &s, array_n);
         printf("%-5u %-15s %-12s %12llu %12llu %7.1f%%\n", i, ftsa_layer_kind_name(l->kind), shape,
                (unsigned long long)s.cycles, (unsigned long long)ftsa_layer_macs(l), 100.0 * util);
     }
@@ -55,15 +95,16 @@ int ftsa_cmd_eval(int argc, char **argv)
         {"backend", required_argument, 0, 'b'}, {"array", required_argument, 0, 'a'},
         {"data", required_argument, 0, 'd'},  {"layers", no_argument, 0, 'l'},
         {"trace", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"json", no_argument, 0, 'j'},        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},     {0, 0, 0, 0},
     };
     const char *model = ftsa_cli_default_model(), *backend = "cmodel", *data = NULL;
     uint32_t images = 10000;
-    int layers = 0;
+    int layers = 0, json = 0, verbosity = FTSA_CLI_NORMAL;
     ftsa_dev_opts_t dopts = {.array_n = 8};
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt("eval", argc, argv, "hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'n':
@@ -78,14 +119,21 @@ int ftsa_cmd_eval(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'l': layers = 1; break;
         case 't': dopts.trace_path = optarg; break;
+        case 'j': json = 1; break;
+        case 'q': verbosity = FTSA_CLI_QUIET; break;
+        case 'v': verbosity = FTSA_CLI_VERBOSE; break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
-        default: usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
     if (optind < argc) {
         ftsa_cli_error("eval", "unexpected argument '%s'", argv[optind]);
         return FTSA_EXIT_USAGE;
     }
+    if (ftsa_cli_backend("eval", backend))
+        return FTSA_EXIT_USAGE;
+    if (dopts.trace_path && ftsa_cli_check_output("eval", "--trace", dopts.trace_path))
+        return FTSA_EXIT_FAIL;
     ftsa_err_t err = {0};
     ftsa_net_t net;
     ftsa_dataset_t ds;
@@ -105,8 +153,11 @@ int ftsa_cmd_eval(int argc, char **argv)
                        net.input.h, net.input.w, net.input.c, ds.rows, ds.cols);
         goto out_ds;
     }
-    if (images > ds.count)
-        images = ds.count;
+    if (images > ds.count) {
+        ftsa_cli_error("eval", "--images %u: the test set has %u images", images, ds.count);
+        rc = FTSA_EXIT_USAGE;
+        goto out_ds;
+    }
     if (ftsa_dev_open(backend, &net, &dopts, &dev, &err)) {
         ftsa_cli_error("eval", "%s", err.msg);
         goto out_ds;
@@ -117,8 +168,11 @@ int ftsa_cmd_eval(int argc, char **argv)
         goto out_dev;
     }
     uint32_t correct = 0;
+    ftsa_cli_progress_t pr;
+    ftsa_cli_progress_start(&pr, "eval", "images", images, verbosity, 2.0);
     double t0 = ftsa_cli_now();
     for (uint32_t i = 0; i < images; i++) {
+        ftsa_cli_progress(&pr, i, 0);
         ftsa_net_quantize_pixels(&net, ftsa_dataset_image(&ds, i), input);
         if (ftsa_dev_infer(dev, input, &err)) {
             ftsa_cli_error("eval", "image %u: %s", i, err.msg);
@@ -126,7 +180,13 @@ int ftsa_cmd_eval(int argc, char **argv)
         }
         correct += ftsa_dev_argmax(dev) == ds.labels[i];
     }
+    ftsa_cli_progress(&pr, images, 1);
     double secs = ftsa_cli_now() - t0;
+    if (json) {
+        print_json(model, &net, backend, images, correct, secs, dev, layers, dopts.array_n);
+        rc = FTSA_EXIT_OK;
+        goto out_dev;
+    }
     printf("model %s (%s), back end %s\n", model, net.name, backend);
     printf("accuracy %.2f%% (%u/%u)\n", 100.0 * correct / images, correct, images);
     printf("speed %.0f inferences/s (%.3f s)\n", images / (secs > 0 ? secs : 1e-9), secs);

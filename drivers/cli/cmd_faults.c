@@ -384,8 +384,8 @@ static int faults_gen(int argc, char **argv)
                     .seed = 1,
                     .ber = -1.0};
     int c, v;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             if (ftsa_cli_double(cmd, "--ber", optarg, &o.ber))
@@ -457,7 +457,7 @@ static int faults_gen(int argc, char **argv)
             o.prob_given = 1;
             break;
         case 'h': gen_usage(stdout); return FTSA_EXIT_OK;
-        default: gen_usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -496,7 +496,10 @@ int ftsa_cmd_faults(int argc, char **argv)
         printf("usage: ftsa faults gen ...   draw a fault list (ftsa faults gen --help)\n");
         return FTSA_EXIT_OK;
     }
-    ftsa_cli_error("faults", "expected a subcommand: gen (see ftsa faults --help)");
+    if (argc >= 2)
+        ftsa_cli_error("faults", "unknown subcommand '%s': gen (see ftsa help faults)", argv[1]);
+    else
+        ftsa_cli_error("faults", "expected a subcommand: gen (see ftsa help faults)");
     return FTSA_EXIT_USAGE;
 }
 
@@ -506,7 +509,8 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa run --faults LIST [--model FILE] [--backend NAME] [--images N]\n"
-            "                [--first I] [--data DIR] [--per-image FILE]\n\n"
+            "                [--first I] [--data DIR] [--per-image FILE] [--outcomes FILE]\n"
+            "                [--json] [-q|-v]\n\n"
             "Runs test images fault-free and under the fault list on the same back end;\n"
             "prints both accuracies and how many predictions the faults changed.\n\n"
             "  --faults LIST     fault list (ftsa faults gen, docs/faults.md)\n"
@@ -516,7 +520,10 @@ static void run_usage(FILE *out)
             "  --first I         first test image (default 0)\n"
             "  --per-image FILE  CSV: image, label, fault-free and faulty prediction, changed\n"
             "  --outcomes FILE   inject each fault alone and write its outcome class (masked,\n"
-            "                    output-changed, sdc) to a CSV; prints the class totals\n",
+            "                    output-changed, sdc) to a CSV; prints the class totals\n"
+            "  --json            print the results as one JSON object\n"
+            "  -q, --quiet       no progress on stderr\n"
+            "  -v, --verbose     progress from the start (by default after 2 s)\n",
             ftsa_cli_default_model());
 }
 
@@ -556,6 +563,43 @@ static ftsa_status_t write_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, u
     return st;
 }
 
+/* ftsa_dev_classify in slices, with progress (done counts from `base`). */
+static ftsa_status_t classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
+                              uint32_t images, uint8_t *pred, uint32_t *correct,
+                              ftsa_cli_progress_t *pr, uint64_t base, ftsa_err_t *err)
+{
+    enum { SLICE = 16 };
+    *correct = 0;
+    for (uint32_t k = 0; k < images; k += SLICE) {
+        uint32_t n = images - k < SLICE ? images - k : SLICE, ok;
+        ftsa_status_t st = ftsa_dev_classify(dev, ds, first + k, n, pred + k, &ok, err);
+        if (st)
+            return st;
+        *correct += ok;
+        ftsa_cli_progress(pr, base + k + n, 0);
+    }
+    return FTSA_OK;
+}
+
+static void print_run_json(const char *model, const char *backend, const char *faults_path,
+                           uint32_t n_faults, uint32_t first, uint32_t images, uint32_t ok_golden,
+                           uint32_t ok_faulty, uint32_t changed)
+{
+    printf("{\"command\": \"run\", \"model\": ");
+    ftsa_cli_json_str(stdout, model);
+    printf(", \"backend\": ");
+    ftsa_cli_json_str(stdout, backend);
+    printf(", \"fault_list\": ");
+    ftsa_cli_json_str(stdout, faults_path);
+    printf(", \"faults\": %u, \"first\": %u, \"images\": %u, \"fault_free_correct\": %u, "
+           "\"faulty_correct\": %u, \"changed\": %u, \"fault_free_accuracy\": ",
+           n_faults, first, images, ok_golden, ok_faulty, changed);
+    ftsa_cli_json_num(stdout, (double)ok_golden / images);
+    printf(", \"faulty_accuracy\": ");
+    ftsa_cli_json_num(stdout, (double)ok_faulty / images);
+    printf("}\n");
+}
+
 int ftsa_cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -563,15 +607,16 @@ int ftsa_cmd_run(int argc, char **argv)
         {"backend", required_argument, 0, 'b'}, {"images", required_argument, 0, 'n'},
         {"first", required_argument, 0, 'i'},   {"data", required_argument, 0, 'd'},
         {"per-image", required_argument, 0, 'p'}, {"outcomes", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
+        {"help", no_argument, 0, 'h'},          {"json", no_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
     const char *cmd = "run", *model = ftsa_cli_default_model(), *backend = "cmodel";
     const char *faults_path = NULL, *data = NULL, *per_image = NULL, *outcomes = NULL;
     uint32_t images = 1000, first = 0;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    int c, json = 0, verbosity = FTSA_CLI_NORMAL;
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'f': faults_path = optarg; break;
         case 'm': model = optarg; break;
@@ -587,14 +632,27 @@ int ftsa_cmd_run(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'p': per_image = optarg; break;
         case 'o': outcomes = optarg; break;
+        case 'j': json = 1; break;
+        case 'q': verbosity = FTSA_CLI_QUIET; break;
+        case 'v': verbosity = FTSA_CLI_VERBOSE; break;
         case 'h': run_usage(stdout); return FTSA_EXIT_OK;
-        default: run_usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
-    if (optind < argc || !faults_path) {
-        ftsa_cli_error(cmd, optind < argc ? "unexpected argument" : "--faults LIST is required");
+    if (optind < argc) {
+        ftsa_cli_error(cmd, "unexpected argument '%s'", argv[optind]);
         return FTSA_EXIT_USAGE;
     }
+    if (!faults_path) {
+        ftsa_cli_error(cmd, "--faults LIST is required");
+        return FTSA_EXIT_USAGE;
+    }
+    if (ftsa_cli_backend(cmd, backend))
+        return FTSA_EXIT_USAGE;
+    /* Outputs that cannot be written fail now, not after the runs. */
+    if ((per_image && ftsa_cli_check_output(cmd, "--per-image", per_image)) ||
+        (outcomes && ftsa_cli_check_output(cmd, "--outcomes", outcomes)))
+        return FTSA_EXIT_FAIL;
     ftsa_err_t err = {0};
     ftsa_net_t net;
     ftsa_dataset_t ds = {0};
@@ -610,8 +668,13 @@ int ftsa_cmd_run(int argc, char **argv)
     if (ftsa_faults_read(faults_path, &list, &err) || ftsa_dataset_load(data, FTSA_SPLIT_TEST, &ds, &err) ||
         ftsa_dev_open(backend, &net, NULL, &dev, &err))
         goto fail;
-    if (first + images > ds.count)
-        images = ds.count - first;
+    if ((uint64_t)first + images > ds.count) {
+        ftsa_cli_error(cmd, "--first %u --images %u: images %u..%llu requested, the test set has "
+                            "%u (0..%u)", first, images, first,
+                       (unsigned long long)first + images - 1, ds.count, ds.count - 1);
+        rc = FTSA_EXIT_USAGE;
+        goto out;
+    }
     golden = malloc(images);
     faulty = malloc(images);
     if (!golden || !faulty) {
@@ -619,22 +682,30 @@ int ftsa_cmd_run(int argc, char **argv)
         goto fail;
     }
     uint32_t ok_golden, ok_faulty;
-    if (ftsa_dev_classify(dev, &ds, first, images, golden, &ok_golden, &err))
+    ftsa_cli_progress_t pr;
+    ftsa_cli_progress_start(&pr, cmd, "inferences", 2ull * images, verbosity, 2.0);
+    if (classify(dev, &ds, first, images, golden, &ok_golden, &pr, 0, &err))
         goto fail;
     if (ftsa_dev_set_faults(dev, &list, &err)) {
         ftsa_err_prefix(&err, "%s: ", faults_path);
         goto fail;
     }
-    if (ftsa_dev_classify(dev, &ds, first, images, faulty, &ok_faulty, &err))
+    if (classify(dev, &ds, first, images, faulty, &ok_faulty, &pr, images, &err))
         goto fail;
+    ftsa_cli_progress(&pr, 2ull * images, 1);
     uint32_t changed = 0;
     for (uint32_t i = 0; i < images; i++)
         changed += golden[i] != faulty[i];
-    printf("model %s, back end %s, %u faults from %s, images %u..%u\n", model, backend, list.n,
-           faults_path, first, first + images - 1);
-    printf("fault-free accuracy %.2f%% (%u/%u)\n", 100.0 * ok_golden / images, ok_golden, images);
-    printf("faulty accuracy     %.2f%% (%u/%u)\n", 100.0 * ok_faulty / images, ok_faulty, images);
-    printf("predictions changed %u of %u (%.2f%%)\n", changed, images, 100.0 * changed / images);
+    if (json)
+        print_run_json(model, backend, faults_path, list.n, first, images, ok_golden, ok_faulty,
+                       changed);
+    else {
+        printf("model %s, back end %s, %u faults from %s, images %u..%u\n", model, backend, list.n,
+               faults_path, first, first + images - 1);
+        printf("fault-free accuracy %.2f%% (%u/%u)\n", 100.0 * ok_golden / images, ok_golden, images);
+        printf("faulty accuracy     %.2f%% (%u/%u)\n", 100.0 * ok_faulty / images, ok_faulty, images);
+        printf("predictions changed %u of %u (%.2f%%)\n", changed, images, 100.0 * changed / images);
+    }
     if (per_image) {
         FILE *f = fopen(per_image, "w");
         if (!f) {
@@ -656,6 +727,7 @@ int ftsa_cmd_run(int argc, char **argv)
 fail:
     if (rc)
         ftsa_cli_error(cmd, "%s", err.msg);
+out:
     free(golden);
     free(faulty);
     ftsa_dev_close(dev);

@@ -30,7 +30,7 @@ static void usage(FILE *out)
             "  --images N        validation images: the search's, and the fault-free accuracy\n"
             "                    printed at the end (default 1000)\n"
             "  --first N         first validation image of the training set (default %u)\n"
-            "  --quiet           no progress output\n\n"
+            "  --quiet, -q       no progress output\n\n"
             "clipact (the sweep keys read like ftsa campaign's):\n"
             "  --iters N         N: iterations per layer (default 5)\n"
             "  --min-iters M     M: iterations before the delta test may stop (default 2)\n"
@@ -128,48 +128,59 @@ static void defaults(opts_t *o)
 static int parse(int argc, char **argv, opts_t *o)
 {
     defaults(o);
-    if (argc < 2 || argv[1][0] == '-') {
-        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-            usage(stdout);
-            return FTSA_EXIT_OK;
+    enum { OPT_VALUE = 256 };
+    static const struct option opts[] = {
+        {"model", required_argument, 0, OPT_VALUE},     {"out", required_argument, 0, OPT_VALUE},
+        {"data", required_argument, 0, OPT_VALUE},      {"seed", required_argument, 0, OPT_VALUE},
+        {"images", required_argument, 0, OPT_VALUE},    {"first", required_argument, 0, OPT_VALUE},
+        {"iters", required_argument, 0, OPT_VALUE},     {"min-iters", required_argument, 0, OPT_VALUE},
+        {"delta", required_argument, 0, OPT_VALUE},     {"max-drop", required_argument, 0, OPT_VALUE},
+        {"ber", required_argument, 0, OPT_VALUE},       {"trials", required_argument, 0, OPT_VALUE},
+        {"faults", required_argument, 0, OPT_VALUE},    {"tensors", required_argument, 0, OPT_VALUE},
+        {"bits", required_argument, 0, OPT_VALUE},      {"space", required_argument, 0, OPT_VALUE},
+        {"memory", required_argument, 0, OPT_VALUE},    {"words", required_argument, 0, OPT_VALUE},
+        {"array", required_argument, 0, OPT_VALUE},     {"backend", required_argument, 0, OPT_VALUE},
+        {"epochs", required_argument, 0, OPT_VALUE},    {"lambda", required_argument, 0, OPT_VALUE},
+        {"lr", required_argument, 0, OPT_VALUE},        {"k", required_argument, 0, OPT_VALUE},
+        {"batch", required_argument, 0, OPT_VALUE},     {"train-images", required_argument, 0, OPT_VALUE},
+        {"quiet", no_argument, 0, 'q'},                 {"per-channel", no_argument, 0, 'p'},
+        {"help", no_argument, 0, 'h'},                  {0, 0, 0, 0},
+    };
+    int c, li = 0;
+    optind = 0;
+    while ((c = ftsa_cli_getopt("mitigate", argc, argv, "hq", opts, &li)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); return FTSA_EXIT_OK;
+        case 'q': o->quiet = 1; break;
+        case 'p': o->per_channel = 1; break;
+        case OPT_VALUE:
+            if (set_opt(o, opts[li].name, optarg))
+                return FTSA_EXIT_USAGE;
+            break;
+        default: return FTSA_EXIT_USAGE;
         }
+    }
+    if (optind >= argc) {
         ftsa_cli_error("mitigate", "a METHOD is required: ranger, clipact or fitact");
         return FTSA_EXIT_USAGE;
     }
-    o->method = argv[1];
+    if (argc - optind > 1) {
+        ftsa_cli_error("mitigate", "unexpected argument '%s'", argv[optind + 1]);
+        return FTSA_EXIT_USAGE;
+    }
+    o->method = argv[optind];
     if (strcmp(o->method, "ranger") && strcmp(o->method, "clipact") && strcmp(o->method, "fitact")) {
         ftsa_cli_error("mitigate", "unknown method '%s' (ranger, clipact, fitact)", o->method);
         return FTSA_EXIT_USAGE;
-    }
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2)) {
-            ftsa_cli_error("mitigate", "unexpected argument '%s'", a);
-            return FTSA_EXIT_USAGE;
-        }
-        const char *name = a + 2;
-        if (!strcmp(name, "help")) {
-            usage(stdout);
-            return FTSA_EXIT_OK;
-        }
-        if (!strcmp(name, "quiet") || !strcmp(name, "per-channel")) {
-            *(name[0] == 'q' ? &o->quiet : &o->per_channel) = 1;
-            continue;
-        }
-        if (i + 1 >= argc) {
-            ftsa_cli_error("mitigate", "option '%s' needs a value", a);
-            return FTSA_EXIT_USAGE;
-        }
-        int rc = set_opt(o, name, argv[++i]);
-        if (rc > 0)
-            ftsa_cli_error("mitigate", "unknown option '%s' (see ftsa mitigate --help)", a);
-        if (rc)
-            return FTSA_EXIT_USAGE;
     }
     if (!o->out) {
         ftsa_cli_error("mitigate", "--out FILE is required");
         return FTSA_EXIT_USAGE;
     }
+    if (ftsa_cli_backend("mitigate", o->sweep_cfg.backend))
+        return FTSA_EXIT_USAGE;
+    if (ftsa_cli_check_output("mitigate", "--out", o->out))
+        return FTSA_EXIT_FAIL;
     ftsa_err_t err = {0};
     if (ftsa_mit_sweep_from_camp(&o->sweep_cfg, &o->ca.sweep, &err)) {
         ftsa_cli_error("mitigate", "%s", err.msg);

@@ -31,7 +31,7 @@ static void usage(FILE *out)
             "  --fresh               discard earlier results in the variants' directories\n"
             "  --no-report           no per-variant plots and reports (the comparison is\n"
             "                        still written)\n"
-            "  --quiet               no progress output\n",
+            "  --quiet, -q           no progress output\n",
             MAX_VARIANTS);
 }
 
@@ -75,65 +75,67 @@ static int add_variant(args_t *a, const char *text)
     return 0;
 }
 
-/* --KEY VALUE of the campaign config. */
-static int set_key(args_t *a, const char *name, const char *value)
-{
-    ftsa_err_t err = {0};
-    if (ftsa_camp_config_set_flag(&a->cfg, name, value, &err)) {
-        ftsa_cli_error("compare-mitigations", "%s", err.msg);
-        return -1;
-    }
-    return 0;
-}
-
+/* Config files (the operands) first, so that flags override them whatever
+ * the order; then the flags. */
 static int parse(int argc, char **argv, args_t *a)
 {
+    enum { OPT_VARIANT = 256, OPT_FRESH, OPT_NO_REPORT };
+    static const struct option fixed[] = {
+        {"variant", required_argument, 0, OPT_VARIANT}, {"fresh", no_argument, 0, OPT_FRESH},
+        {"no-report", no_argument, 0, OPT_NO_REPORT},   {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+    };
+    static struct option opts[2 * FTSA_CLI_CAMP_MAX_OPTS];
+    ftsa_cli_camp_options(opts, sizeof opts / sizeof opts[0], fixed, sizeof fixed / sizeof fixed[0]);
+    const char *const *keys = ftsa_camp_config_keys();
+    const char *cmd = "compare-mitigations";
     memset(a, 0, sizeof *a);
     ftsa_camp_config_defaults(&a->cfg);
     a->cfg.per_layer = 0;
     snprintf(a->cfg.out, sizeof a->cfg.out, "compare-out");
-    /* A config file first, so that flags override it whatever the order. */
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-') {
-            i += strcmp(argv[i], "--fresh") && strcmp(argv[i], "--quiet") &&
-                 strcmp(argv[i], "--no-report") && strcmp(argv[i], "--help");
-            continue;
+    for (int pass = 1; pass <= 2; pass++) {
+        int c;
+        optind = 0;
+        while ((c = ftsa_cli_getopt(cmd, argc, argv, "hq", opts, NULL)) != -1) {
+            if (c == '?')
+                return FTSA_EXIT_USAGE;
+            if (c == 'h') {
+                usage(stdout);
+                return FTSA_EXIT_OK;
+            }
+            if (pass == 1)
+                continue;
+            ftsa_err_t err = {0};
+            switch (c) {
+            case OPT_VARIANT:
+                if (add_variant(a, optarg))
+                    return FTSA_EXIT_USAGE;
+                break;
+            case OPT_FRESH: a->fresh = 1; break;
+            case OPT_NO_REPORT: a->no_report = 1; break;
+            case 'q': a->quiet = 1; break;
+            default:
+                if (ftsa_camp_config_set_flag(&a->cfg, keys[c - FTSA_CLI_OPT_KEY], optarg, &err)) {
+                    ftsa_cli_error(cmd, "%s", err.msg);
+                    return FTSA_EXIT_USAGE;
+                }
+            }
         }
-        ftsa_err_t err = {0};
-        if (ftsa_camp_config_read(&a->cfg, argv[i], &err)) {
-            ftsa_cli_error("compare-mitigations", "%s", err.msg);
-            return FTSA_EXIT_USAGE;
+        for (int i = optind; pass == 1 && i < argc; i++) {
+            ftsa_err_t err = {0};
+            if (ftsa_camp_config_read(&a->cfg, argv[i], &err)) {
+                ftsa_cli_error(cmd, "%s", err.msg);
+                return FTSA_EXIT_USAGE;
+            }
         }
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (arg[0] != '-')
-            continue;
-        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-            usage(stdout);
-            return FTSA_EXIT_OK;
-        }
-        int *flag = !strcmp(arg, "--fresh")       ? &a->fresh
-                    : !strcmp(arg, "--no-report") ? &a->no_report
-                    : !strcmp(arg, "--quiet")     ? &a->quiet
-                                                  : NULL;
-        if (flag) {
-            *flag = 1;
-            continue;
-        }
-        if (strncmp(arg, "--", 2) || i + 1 >= argc) {
-            ftsa_cli_error("compare-mitigations", "option '%s' needs a value (see --help)", arg);
-            return FTSA_EXIT_USAGE;
-        }
-        const char *value = argv[++i];
-        if (!strcmp(arg, "--variant") ? add_variant(a, value) : set_key(a, arg + 2, value))
-            return FTSA_EXIT_USAGE;
     }
     ftsa_err_t err = {0};
     if (a->n < 2) {
         ftsa_cli_error("compare-mitigations", "give at least two --variant NAME=MODEL");
         return FTSA_EXIT_USAGE;
     }
+    if (ftsa_cli_backend("compare-mitigations", a->cfg.backend))
+        return FTSA_EXIT_USAGE;
     snprintf(a->cfg.model, sizeof a->cfg.model, "%s", a->v[0].model); /* each run sets its own */
     if (ftsa_camp_config_check(&a->cfg, &err)) {
         ftsa_cli_error("compare-mitigations", "%s", err.msg);

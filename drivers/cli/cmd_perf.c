@@ -1,6 +1,7 @@
 /* ftsa perf: cycles, MACs and array utilization per layer of any network on
  * any array size, from the cycle-accurate C model (no RTL simulation). */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,7 +21,7 @@ typedef struct {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ftsa perf [--model FILE] [--array N] [--clock-mhz F] [--csv]\n\n"
+            "usage: ftsa perf [--model FILE] [--array N] [--clock-mhz F] [--csv | --json]\n\n"
             "Compiles the model for an N x N array and runs one inference on the\n"
             "cycle-accurate C model of the accelerator (the RTL's timing, without the RTL).\n"
             "Prints per layer: kind, output shape, cycles (STAMP to STAMP, as the rtl back\n"
@@ -31,7 +32,8 @@ static void usage(FILE *out)
             "  --model FILE     .ftsa model (default %s)\n"
             "  --array N        array side, a multiple of 4 in 4..64 (default 8)\n"
             "  --clock-mhz F    clock for inferences/s (default 500)\n"
-            "  --csv            machine-readable output (docs/hardware.md, \"ftsa perf\")\n",
+            "  --csv            machine-readable output (docs/hardware.md, \"ftsa perf\")\n"
+            "  --json           the same figures as one JSON object\n",
             ftsa_cli_default_model());
 }
 
@@ -125,18 +127,48 @@ static void print_csv(const ftsa_net_t *net, const perf_t *p)
     printf("%u,setup,setup,,,,%llu,,,,,\n", p->array_n, (unsigned long long)p->setup_cycles);
 }
 
+/* The same figures as one JSON object (utilization null where a layer has no MACs). */
+static void print_json(const char *model, const ftsa_net_t *net, const perf_t *p)
+{
+    uint64_t macs = 0;
+    printf("{\"command\": \"perf\", \"model\": ");
+    ftsa_cli_json_str(stdout, model);
+    printf(", \"array_n\": %u, \"layers\": [", p->array_n);
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+        const ftsa_layer_t *l = &net->layers[i];
+        uint64_t lm = layer_macs(l);
+        macs += lm;
+        printf("%s{\"layer\": %u, \"kind\": \"%s\", \"output\": [%u, %u, %u], \"cycles\": %llu, "
+               "\"macs\": %llu, \"utilization\": ",
+               i ? ", " : "", i, ftsa_layer_kind_name(l->kind), l->out.h, l->out.w, l->out.c,
+               (unsigned long long)p->layer_cycles[i], (unsigned long long)lm);
+        ftsa_cli_json_num(stdout, lm ? utilization(lm, p->layer_cycles[i], p->array_n) : NAN);
+        printf("}");
+    }
+    printf("], \"inference_cycles\": %llu, \"macs\": %llu, \"utilization\": %.4f, "
+           "\"clock_mhz\": ",
+           (unsigned long long)p->infer_cycles, (unsigned long long)macs,
+           utilization(macs, p->infer_cycles, p->array_n));
+    ftsa_cli_json_num(stdout, p->clock_mhz);
+    printf(", \"inferences_per_s\": ");
+    ftsa_cli_json_num(stdout, p->infer_cycles ? p->clock_mhz * 1e6 / (double)p->infer_cycles : 0.0);
+    printf(", \"setup_cycles\": %llu, \"weights_resident\": %s}\n",
+           (unsigned long long)p->setup_cycles, p->wgt_resident ? "true" : "false");
+}
+
 int ftsa_cmd_perf(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"array", required_argument, 0, 'n'},
         {"clock-mhz", required_argument, 0, 'c'}, {"csv", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"json", no_argument, 0, 'j'},        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     const char *cmd = "perf", *model = ftsa_cli_default_model();
     perf_t p = {.array_n = 8, .clock_mhz = 500.0};
-    int csv = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    int csv = 0, json = 0, c;
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'n':
@@ -156,8 +188,9 @@ int ftsa_cmd_perf(int argc, char **argv)
             }
             break;
         case 'v': csv = 1; break;
+        case 'j': json = 1; break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
-        default: usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
     if (optind < argc) {
@@ -177,7 +210,9 @@ int ftsa_cmd_perf(int argc, char **argv)
     else if (measure(&net, &p, &err))
         ftsa_cli_error(cmd, "%s: %s", model, err.msg);
     else {
-        if (csv)
+        if (json)
+            print_json(model, &net, &p);
+        else if (csv)
             print_csv(&net, &p);
         else
             print_table(model, &net, &p);

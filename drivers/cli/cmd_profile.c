@@ -34,8 +34,8 @@ int ftsa_cmd_profile(int argc, char **argv)
     const char *cmd = "profile", *model = ftsa_cli_default_model(), *out = NULL, *data = NULL;
     uint32_t first = FTSA_PROFILE_FIRST, images = FTSA_PROFILE_COUNT;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'm': model = optarg; break;
@@ -49,7 +49,7 @@ int ftsa_cmd_profile(int argc, char **argv)
             break;
         case 'd': data = optarg; break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
-        default: usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
     if (optind < argc || !out) {
@@ -57,6 +57,8 @@ int ftsa_cmd_profile(int argc, char **argv)
                        optind < argc ? argv[optind] : "");
         return FTSA_EXIT_USAGE;
     }
+    if (ftsa_cli_check_output(cmd, "--out", out))
+        return FTSA_EXIT_FAIL;
     ftsa_err_t err = {0};
     ftsa_net_t net;
     ftsa_dataset_t ds = {0};

@@ -45,15 +45,25 @@ static int load(const char *cmd, const char *path, ftsa_trace_t *t)
 
 static int trace_diff(int argc, char **argv)
 {
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *cmd = "trace diff";
-    if (argc != 3) {
+    int c;
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return FTSA_EXIT_OK;
+        }
+        return FTSA_EXIT_USAGE;
+    }
+    if (argc - optind != 2) {
         ftsa_cli_error(cmd, "expected two trace files (ftsa trace diff A.trc B.trc)");
         return FTSA_EXIT_USAGE;
     }
     ftsa_trace_t a, b;
-    if (load(cmd, argv[1], &a))
+    if (load(cmd, argv[optind], &a))
         return FTSA_EXIT_USAGE;
-    if (load(cmd, argv[2], &b)) {
+    if (load(cmd, argv[optind + 1], &b)) {
         ftsa_trace_free(&a);
         return FTSA_EXIT_USAGE;
     }
@@ -100,15 +110,15 @@ static int trace_show(int argc, char **argv)
     const char *cmd = "trace show";
     uint64_t limit = UINT64_MAX;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
             if (ftsa_cli_u64(cmd, "--limit", optarg, &limit))
                 return FTSA_EXIT_USAGE;
             break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
-        default: usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
     if (argc - optind != 1) {
@@ -194,8 +204,8 @@ static int trace_record(int argc, char **argv)
     record_args_t a = {.model = ftsa_cli_default_model(), .backend = "cmodel",
                        .dopts = {.array_n = 8}};
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt(cmd, argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': a.model = optarg; break;
         case 'b': a.backend = optarg; break;
@@ -211,13 +221,21 @@ static int trace_record(int argc, char **argv)
         case 'd': a.data = optarg; break;
         case 'o': a.out = optarg; break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
-        default: usage(stderr); return FTSA_EXIT_USAGE;
+        default: return FTSA_EXIT_USAGE;
         }
     }
-    if (optind < argc || !a.out) {
-        ftsa_cli_error(cmd, optind < argc ? "unexpected argument" : "--out FILE is required");
+    if (optind < argc) {
+        ftsa_cli_error(cmd, "unexpected argument '%s'", argv[optind]);
         return FTSA_EXIT_USAGE;
     }
+    if (!a.out) {
+        ftsa_cli_error(cmd, "--out FILE is required");
+        return FTSA_EXIT_USAGE;
+    }
+    if (ftsa_cli_backend(cmd, a.backend))
+        return FTSA_EXIT_USAGE;
+    if (ftsa_cli_check_output(cmd, "--out", a.out))
+        return FTSA_EXIT_FAIL;
     ftsa_err_t err = {0};
     ftsa_net_t net;
     if (ftsa_model_load(a.model, &net, &err)) {
@@ -243,6 +261,10 @@ int ftsa_cmd_trace(int argc, char **argv)
         usage(stdout);
         return FTSA_EXIT_OK;
     }
-    ftsa_cli_error("trace", "expected a subcommand: record, diff or show (see ftsa trace --help)");
+    if (argc >= 2)
+        ftsa_cli_error("trace", "unknown subcommand '%s': record, diff or show (see ftsa help trace)",
+                       argv[1]);
+    else
+        ftsa_cli_error("trace", "expected a subcommand: record, diff or show (see ftsa help trace)");
     return FTSA_EXIT_USAGE;
 }

@@ -95,8 +95,8 @@ static int parse_options(int argc, char **argv, options_t *o)
     static const char *const schedules[] = {"const", "cosine", "step"};
     ftsa_train_cfg_t *cfg = &o->cfg;
     int c, choice, bad = 0;
-    optind = 1;
-    while (!bad && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while (!bad && (c = ftsa_cli_getopt("train", argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'a': o->arch = optarg; break;
         case 'e': bad = ftsa_cli_u32("train", "--epochs", optarg, 0, 10000, &cfg->epochs); break;
@@ -137,7 +137,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         case 'o': o->out = optarg; break;
         case 'd': o->data = optarg; break;
         case 'h': usage(stdout); return 1;
-        default: usage(stderr); return -1;
+        default: return -1;
         }
     }
     if (bad)
@@ -313,5 +313,9 @@ int ftsa_cmd_train(int argc, char **argv)
         snprintf(out_default, sizeof out_default, "%s.ftsa", o.arch);
         o.out = out_default;
     }
+    /* Before hours of training, not after. */
+    if (ftsa_cli_check_output("train", "--out", o.out) ||
+        (o.cfg.checkpoint && ftsa_cli_check_output("train", "--checkpoint", o.cfg.checkpoint)))
+        return FTSA_EXIT_FAIL;
     return train(&o);
 }

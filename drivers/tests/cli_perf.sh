@@ -10,7 +10,7 @@ model=$3
 check help 0 "--clock-mhz F" -- "$ftsa" perf --help
 check bad-array 2 "--array: 3 is outside 4..64" -- "$ftsa" perf --model "$model" --array 3
 check odd-array 2 "--array: 10 is not a multiple of 4" -- "$ftsa" perf --model "$model" --array 10
-check bad-option 2 "usage: ftsa perf" -- "$ftsa" perf --frobnicate
+check bad-option 2 "ftsa perf: unknown option '--frobnicate'" -- "$ftsa" perf --frobnicate
 check bad-clock 2 "--clock-mhz: 0 is not a positive frequency" -- "$ftsa" perf --model "$model" --clock-mhz 0
 check stray-arg 2 "unexpected argument 'x'" -- "$ftsa" perf --model "$model" x
 check missing-model 1 "nope.ftsa: cannot open" -- "$ftsa" perf --model "$tmp/nope.ftsa"

@@ -17,7 +17,7 @@ check corrupt-model 1 "bad.ftsa: truncated" -- "$ftsa" eval --model "$tmp/bad.ft
 printf 'NOPE0000000000000000' >"$tmp/magic.ftsa"
 check bad-magic 1 "magic.ftsa: bad magic" -- "$ftsa" eval --model "$tmp/magic.ftsa"
 "$helper" --write-model "$tmp/lin.ftsa" || { echo "FAIL cannot write model"; exit 1; }
-check bad-backend 1 "unknown back end 'nope'" -- "$ftsa" eval --model "$tmp/lin.ftsa" --backend nope
+check bad-backend 2 "ftsa eval: unknown back end 'nope'" -- "$ftsa" eval --model "$tmp/lin.ftsa" --backend nope
 check bad-data 1 "cannot open" -- "$ftsa" eval --model "$tmp/lin.ftsa" --data "$tmp/none"
 check eval-runs 0 "accuracy [0-9.]*% ([0-9]*/500)" -- "$ftsa" eval --model "$tmp/lin.ftsa" --images 500
 check gen-needs-rate 2 "exactly one of --ber and --count" -- "$ftsa" faults gen --model "$tmp/lin.ftsa"

@@ -479,6 +479,18 @@ ftsa_status_t ftsa_camp_config_check(const ftsa_camp_config_t *cfg, ftsa_err_t *
     return FTSA_OK;
 }
 
+/* The shortest text that reads back as v: 0.95, not 0.94999999999999996. */
+static void write_double(FILE *out, double v)
+{
+    char buf[32];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, out);
+}
+
 void ftsa_camp_config_write(const ftsa_camp_config_t *cfg, FILE *out)
 {
     static const char *const kinds[] = {"sa0", "sa1", "flip"};
@@ -508,16 +520,22 @@ void ftsa_camp_config_write(const ftsa_camp_config_t *cfg, FILE *out)
         fprintf(out, " %s", cfg->bits == FTSA_CAMP_BITS_MSB ? "msb" : "all");
     }
     fprintf(out, "\n%s =", cfg->mode == FTSA_CAMP_MODE_BER ? "ber" : "count");
-    for (uint32_t i = 0; i < cfg->n_rates; i++)
-        fprintf(out, "%s %.17g", i ? "," : "", cfg->rates[i]);
+    for (uint32_t i = 0; i < cfg->n_rates; i++) {
+        fprintf(out, "%s ", i ? "," : "");
+        write_double(out, cfg->rates[i]);
+    }
     if (cfg->trials)
         fprintf(out, "\ntrials = %u\n", cfg->trials);
     else
         fprintf(out, "\ntrials = auto\n");
+    fprintf(out, "margin = ");
+    write_double(out, cfg->margin);
+    fprintf(out, "\nconfidence = ");
+    write_double(out, cfg->confidence);
     fprintf(out,
-            "margin = %.17g\nconfidence = %.17g\nimages = %u\nfirst = %u\nseed = %llu\n"
+            "\nimages = %u\nfirst = %u\nseed = %llu\n"
             "per_layer = %s\nper_memory = %s\narray = %u\n",
-            cfg->margin, cfg->confidence, cfg->images, cfg->first, (unsigned long long)cfg->seed,
+            cfg->images, cfg->first, (unsigned long long)cfg->seed,
             cfg->per_layer ? "on" : "off", cfg->per_memory ? "on" : "off", cfg->array_n);
     if (cfg->sram) {
         fprintf(out, "space = sram\nmemory = %s\nwords = ", ftsa_mem_name(cfg->memory));
