@@ -16,7 +16,7 @@ bad() { echo "FAIL $1"; fail=1; }
 mv "$tmp/stage" "$tmp/prefix"
 prefix=$tmp/prefix
 for f in bin/ftsa include/ftsa/api.h include/ftsa/driver.h include/ftsa/campaign.h \
-         share/ftsa/models/lenet5.ftsa; do
+         share/ftsa/models/lenet5.ftsa share/man/man1/ftsa.1 share/bash-completion/completions/ftsa; do
     [ -e "$prefix/$f" ] && ok "installed $f" || bad "installed $f"
 done
 pc=$(find "$prefix" -name ftsa.pc)
