@@ -30,6 +30,9 @@ soname=$(objdump -p "$libdir/libftsa.so" | awk '$1 == "SONAME" { print $2 }')
 # Nothing installed points back at the build or source tree.
 src=$(cd "$examples/.." && pwd)
 if grep -rIl -e "$build" -e "$src" "$prefix" >"$tmp/refs"; then bad "paths into the build tree: $(cat "$tmp/refs")"; else ok "no build-tree paths"; fi
+for b in "$prefix/bin/ftsa" "$libdir/libftsa.so"; do
+    if objdump -p "$b" | grep -E 'R(UN)?PATH' | grep -q -e "$build" -e "$src"; then bad "$b has a build-tree RPATH"; else ok "$(basename "$b") has no build-tree RPATH"; fi
+done
 if strings "$prefix/bin/ftsa" | grep -q "$src/models"; then bad "ftsa has the source models path"; else ok "ftsa has no compiled-in models path"; fi
 
 ftsa=$prefix/bin/ftsa
