@@ -527,10 +527,10 @@ static void run_usage(FILE *out)
             ftsa_cli_default_model());
 }
 
-/* Per-fault outcome classes to a CSV, with totals on standard output. */
+/* Per-fault outcome classes to a CSV, with totals on report. */
 static ftsa_status_t write_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
                                    uint32_t images, const ftsa_fault_list_t *list, const char *path,
-                                   ftsa_err_t *err)
+                                   FILE *report, ftsa_err_t *err)
 {
     ftsa_fault_outcome_t *o = calloc(list->n ? list->n : 1, sizeof *o);
     if (!o)
@@ -554,10 +554,10 @@ static ftsa_status_t write_outcomes(ftsa_dev_t *dev, const ftsa_dataset_t *ds, u
         }
         if (fclose(f) != 0)
             st = ftsa_fail(err, FTSA_E_IO, "%s: write failed", path);
-        printf("outcomes of %u faults, each alone (%s):", list->n, path);
+        fprintf(report, "outcomes of %u faults, each alone (%s):", list->n, path);
         for (int k = 0; k < FTSA_OUTCOME_COUNT; k++)
-            printf(" %s %u", ftsa_outcome_name((ftsa_outcome_t)k), totals[k]);
-        printf("\n");
+            fprintf(report, " %s %u", ftsa_outcome_name((ftsa_outcome_t)k), totals[k]);
+        fprintf(report, "\n");
     }
     free(o);
     return st;
@@ -721,7 +721,9 @@ int ftsa_cmd_run(int argc, char **argv)
             goto fail;
         }
     }
-    if (outcomes && write_outcomes(dev, &ds, first, images, &list, outcomes, &err))
+    /* With --json, standard output holds the JSON object only. */
+    if (outcomes &&
+        write_outcomes(dev, &ds, first, images, &list, outcomes, json ? stderr : stdout, &err))
         goto fail;
     rc = FTSA_EXIT_OK;
 fail:

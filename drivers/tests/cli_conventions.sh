@@ -97,12 +97,16 @@ grep -q "^{\"command\": \"eval\", .*\"images\": 200, \"correct\": $correct, " "$
 "$ftsa" run --model "$lenet" --faults "$tmp/f.txt" --images 100 --json >"$tmp/json2"
 changed=$(sed -n 's|^predictions changed \([0-9]*\) of 100.*|\1|p' "$tmp/text")
 grep -q "\"changed\": $changed," "$tmp/json2" && echo "ok   run-json" || { echo "FAIL run-json"; cat "$tmp/json2"; fail=1; }
+"$ftsa" faults gen --model "$lenet" --count 3 --seed 2 --out "$tmp/f3.txt" 2>/dev/null
+"$ftsa" run --model "$lenet" --faults "$tmp/f3.txt" --images 20 --outcomes "$tmp/o.csv" --json >"$tmp/json4" 2>"$tmp/e"
+grep -q "^outcomes of 3 faults" "$tmp/e" && [ "$(wc -l <"$tmp/json4")" -eq 1 ] &&
+    echo "ok   run-json-outcomes" || { echo "FAIL run-json-outcomes"; cat "$tmp/json4" "$tmp/e"; fail=1; }
 "$ftsa" perf --model "$lenet" --csv >"$tmp/text"
 "$ftsa" perf --model "$lenet" --json >"$tmp/json3"
 cycles=$(awk -F, '$2 == "total" { print $7 }' "$tmp/text")
 grep -q "\"inference_cycles\": $cycles," "$tmp/json3" && echo "ok   perf-json" || { echo "FAIL perf-json"; cat "$tmp/json3"; fail=1; }
 if [ -n "$python" ]; then
-    for j in json json2 json3; do
+    for j in json json2 json3 json4; do
         "$python" -m json.tool "$tmp/$j" >/dev/null && echo "ok   $j parses" || { echo "FAIL $j is not JSON"; fail=1; }
     done
 fi

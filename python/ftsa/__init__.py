@@ -216,9 +216,11 @@ class Device:
 
 class Campaign:
     """A fault campaign from config keys (docs/campaigns.md) given as keywords,
-    e.g. Campaign(model=path, ber="1e-4,1e-3", trials=10, images=200)."""
+    e.g. Campaign(model=path, ber="1e-4,1e-3", trials=10, images=200); the model
+    defaults to default_model()."""
 
     def __init__(self, **keys):
+        keys.setdefault("model", default_model())
         k = [str(a).encode() for a in keys]
         v = [str(b).encode() for b in keys.values()]
         ks = (ctypes.c_char_p * max(len(k), 1))(*k)
