@@ -293,32 +293,23 @@ static int prepare_layer(const ftsa_layer_t *l, ftsa_ref_layer_t *g)
     return 1;
 }
 
-ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *err)
+/* The buffers one run writes: every layer's output, a block of
+ * accumulators and the scratch (framed input or a pooling row). */
+static int alloc_buffers(ftsa_ref_t *ref)
 {
-    memset(ref, 0, sizeof *ref);
-    ftsa_status_t st = ftsa_net_validate(net, err);
-    if (st)
-        return st;
-    ref->net = net;
-    ref->out = calloc(net->n_layers, sizeof *ref->out);
-    ref->layer = calloc(net->n_layers, sizeof *ref->layer);
-    ref->act_masks = calloc(net->n_layers, sizeof *ref->act_masks);
-    ref->n_act_masks = calloc(net->n_layers, sizeof *ref->n_act_masks);
+    const ftsa_net_t *net = ref->net;
     size_t acc = 1, scratch = 1;
-    if (!ref->out || !ref->layer || !ref->act_masks || !ref->n_act_masks)
-        goto nomem;
+    if (!(ref->out = calloc(net->n_layers, sizeof *ref->out)))
+        return 0;
     for (uint32_t i = 0; i < net->n_layers; i++) {
         const ftsa_layer_t *l = &net->layers[i];
-        ftsa_ref_layer_t *g = &ref->layer[i];
         if (!(ref->out[i] = malloc(ftsa_shape_elems(l->out))))
-            goto nomem;
+            return 0;
         if (l->kind == FTSA_LAYER_MAXPOOL)
             scratch = max_sz(scratch, (size_t)l->in.w * l->in.c);
         if (!ftsa_layer_has_weights(l))
             continue;
-        if (!prepare_layer(l, g))
-            goto nomem;
-        acc = max_sz(acc, (size_t)layer_rows(l) * g->oc);
+        acc = max_sz(acc, (size_t)layer_rows(l) * l->out.c);
         if (l->kind == FTSA_LAYER_CONV2D)
             scratch = max_sz(scratch, (size_t)(l->in.h + 2 * l->pad) * (l->in.w + 2 * l->pad) * l->in.c);
         else
@@ -326,37 +317,67 @@ ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *
     }
     ref->acc = malloc(acc * sizeof *ref->acc);
     ref->scratch = calloc(scratch + SLACK, 1);
-    if (!ref->acc || !ref->scratch)
+    return ref->acc && ref->scratch;
+}
+
+ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *err)
+{
+    memset(ref, 0, sizeof *ref);
+    ftsa_status_t st = ftsa_net_validate(net, err);
+    if (st)
+        return st;
+    ref->net = net;
+    ref->layer = calloc(net->n_layers, sizeof *ref->layer);
+    ref->act_masks = calloc(net->n_layers, sizeof *ref->act_masks);
+    ref->n_act_masks = calloc(net->n_layers, sizeof *ref->n_act_masks);
+    if (!ref->layer || !ref->act_masks || !ref->n_act_masks || !alloc_buffers(ref))
         goto nomem;
+    for (uint32_t i = 0; i < net->n_layers; i++)
+        if (ftsa_layer_has_weights(&net->layers[i]) && !prepare_layer(&net->layers[i], &ref->layer[i]))
+            goto nomem;
     return FTSA_OK;
 nomem:
     ftsa_ref_free(ref);
     return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the reference model workspace");
 }
 
+ftsa_status_t ftsa_ref_init_worker(ftsa_ref_t *ref, const ftsa_ref_t *src, ftsa_err_t *err)
+{
+    memset(ref, 0, sizeof *ref);
+    ref->net = src->net;
+    ref->borrowed = 1;
+    ref->layer = src->layer;
+    ref->act_masks = src->act_masks;
+    ref->n_act_masks = src->n_act_masks;
+    if (alloc_buffers(ref))
+        return FTSA_OK;
+    ftsa_ref_free(ref);
+    return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for a reference model worker");
+}
+
 void ftsa_ref_free(ftsa_ref_t *ref)
 {
-    if (ref->net) {
-        for (uint32_t i = 0; i < ref->net->n_layers; i++) {
-            if (ref->out)
-                free(ref->out[i]);
-            if (ref->layer) {
-                ftsa_ref_layer_t *g = &ref->layer[i];
-                free(g->wq);
-                free(g->off);
-                free(g->bias);
-                free(g->mult);
-                free(g->shift);
-                free(g->thr);
-            }
-            if (ref->act_masks)
-                free(ref->act_masks[i]);
+    for (uint32_t i = 0; ref->net && ref->out && i < ref->net->n_layers; i++)
+        free(ref->out[i]);
+    for (uint32_t i = 0; ref->net && !ref->borrowed && i < ref->net->n_layers; i++) {
+        if (ref->layer) {
+            ftsa_ref_layer_t *g = &ref->layer[i];
+            free(g->wq);
+            free(g->off);
+            free(g->bias);
+            free(g->mult);
+            free(g->shift);
+            free(g->thr);
         }
+        if (ref->act_masks)
+            free(ref->act_masks[i]);
+    }
+    if (!ref->borrowed) {
+        free(ref->layer);
+        free(ref->act_masks);
+        free(ref->n_act_masks);
     }
     free(ref->out);
-    free(ref->layer);
-    free(ref->act_masks);
-    free(ref->n_act_masks);
     free(ref->acc);
     free(ref->scratch);
     memset(ref, 0, sizeof *ref);
@@ -386,10 +407,9 @@ ftsa_status_t ftsa_ref_set_act_masks(ftsa_ref_t *ref, uint32_t layer, const ftsa
     return FTSA_OK;
 }
 
-void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input)
+void ftsa_ref_run_from(ftsa_ref_t *ref, uint32_t first, const int8_t *in)
 {
-    const int8_t *in = input;
-    for (uint32_t i = 0; i < ref->net->n_layers; i++) {
+    for (uint32_t i = first; i < ref->net->n_layers; i++) {
         int8_t *out = ref->out[i];
         run_layer(ref, i, in, out);
         const ftsa_act_mask_t *m = ref->act_masks[i];
@@ -399,6 +419,11 @@ void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input)
         }
         in = out;
     }
+}
+
+void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input)
+{
+    ftsa_ref_run_from(ref, 0, input);
 }
 
 uint32_t ftsa_argmax_i8(const int8_t *v, uint32_t n)

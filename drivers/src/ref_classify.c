@@ -1,0 +1,219 @@
+#include "ref_classify.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Below this many multiply-accumulates a thread costs more than it saves. */
+#define MACS_PER_THREAD (1u << 22)
+
+uint32_t ftsa_online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (uint32_t)n : 1u;
+}
+
+/* One thread's share: images [lo, hi) (relative to first), each from the
+ * kept output of layer from (-1: the kept inputs, -2: the pixels). */
+typedef struct {
+    const ftsa_ref_t *src;
+    const ftsa_dataset_t *ds;
+    uint32_t first, lo, hi;
+    int from;
+    const ftsa_golden_t *g; /* read when from >= -1 */
+    ftsa_golden_t *store;   /* building: written with every kept output */
+    uint8_t *pred;
+    uint32_t correct;
+    ftsa_status_t st;
+    ftsa_err_t err;
+} job_t;
+
+static void *run_job(void *arg)
+{
+    job_t *j = arg;
+    const ftsa_net_t *net = j->src->net;
+    size_t in_n = ftsa_shape_elems(net->input);
+    size_t from_n = j->from >= 0 ? ftsa_shape_elems(net->layers[j->from].out) : in_n;
+    uint32_t begin = j->from >= 0 ? (uint32_t)j->from + 1 : 0;
+    ftsa_ref_t w;
+    int8_t *buf = malloc(in_n);
+    if (!buf) {
+        j->st = ftsa_fail(&j->err, FTSA_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    if ((j->st = ftsa_ref_init_worker(&w, j->src, &j->err))) {
+        free(buf);
+        return NULL;
+    }
+    for (uint32_t k = j->lo; k < j->hi; k++) {
+        const int8_t *in = buf;
+        if (j->from >= 0)
+            in = j->g->act[j->from] + k * from_n;
+        else if (j->from == -1)
+            in = j->g->input + k * in_n;
+        else
+            ftsa_net_quantize_pixels(net, ftsa_dataset_image(j->ds, j->first + k), buf);
+        ftsa_ref_run_from(&w, begin, in);
+        if (j->store) {
+            if (j->store->input)
+                memcpy(j->store->input + k * in_n, in, in_n);
+            for (uint32_t l = 0; l < net->n_layers; l++) {
+                size_t e = ftsa_shape_elems(net->layers[l].out);
+                if (j->store->act[l])
+                    memcpy(j->store->act[l] + k * e, ftsa_ref_output(&w, l), e);
+            }
+        }
+        uint32_t p = ftsa_ref_argmax(&w);
+        if (j->pred)
+            j->pred[k] = (uint8_t)p;
+        j->correct += p == j->ds->labels[j->first + k];
+    }
+    ftsa_ref_free(&w);
+    free(buf);
+    return NULL;
+}
+
+/* Split the images into contiguous shares, one per thread; the results do
+ * not depend on the split (each image is computed alone, counts are sums). */
+static ftsa_status_t run_jobs(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
+                              uint32_t count, int from, const ftsa_golden_t *g,
+                              ftsa_golden_t *store, uint32_t threads, uint8_t *pred,
+                              uint32_t *correct, ftsa_err_t *err)
+{
+    const ftsa_net_t *net = src->net;
+    uint64_t work = 0;
+    for (uint32_t l = from >= 0 ? (uint32_t)from + 1 : 0; l < net->n_layers; l++)
+        work += ftsa_layer_macs(&net->layers[l]) + ftsa_shape_elems(net->layers[l].out);
+    work *= count;
+    uint32_t t_n = threads ? threads : ftsa_online_cores();
+    if (t_n > count)
+        t_n = count ? count : 1;
+    if (t_n > 1 && work / MACS_PER_THREAD + 1 < t_n)
+        t_n = (uint32_t)(work / MACS_PER_THREAD + 1);
+    job_t *jobs = calloc(t_n, sizeof *jobs);
+    pthread_t *tid = calloc(t_n, sizeof *tid);
+    uint8_t *started = calloc(t_n, 1);
+    if (!jobs || !tid || !started) {
+        free(jobs), free(tid), free(started);
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+    }
+    for (uint32_t t = 0; t < t_n; t++)
+        jobs[t] = (job_t){.src = src, .ds = ds, .first = first, .from = from, .g = g,
+                          .store = store, .pred = pred,
+                          .lo = (uint32_t)((uint64_t)count * t / t_n),
+                          .hi = (uint32_t)((uint64_t)count * (t + 1) / t_n)};
+    for (uint32_t t = 1; t < t_n; t++)
+        started[t] = pthread_create(&tid[t], NULL, run_job, &jobs[t]) == 0;
+    run_job(&jobs[0]);
+    ftsa_status_t st = FTSA_OK;
+    uint32_t ok = 0;
+    for (uint32_t t = 0; t < t_n; t++) {
+        if (t && started[t])
+            pthread_join(tid[t], NULL);
+        else if (t)
+            run_job(&jobs[t]); /* no thread: the same share, here */
+        ok += jobs[t].correct;
+        if (!st && jobs[t].st) {
+            st = jobs[t].st;
+            *err = jobs[t].err;
+        }
+    }
+    free(jobs), free(tid), free(started);
+    *correct = ok;
+    return st;
+}
+
+int ftsa_golden_matches(const ftsa_golden_t *g, const ftsa_dataset_t *ds, uint32_t first,
+                        uint32_t count)
+{
+    return g->valid && g->images == ds->images && g->labels == ds->labels && g->first == first &&
+           g->count == count;
+}
+
+void ftsa_golden_free(ftsa_golden_t *g)
+{
+    for (uint32_t l = 0; g->act && l < g->n_layers; l++)
+        free(g->act[l]);
+    free(g->act);
+    free(g->input);
+    free(g->pred);
+    memset(g, 0, sizeof *g);
+}
+
+static int keep(size_t size, size_t *budget, int8_t **dst, size_t *held)
+{
+    if (size > *budget)
+        return 1;
+    if (!(*dst = malloc(size ? size : 1)))
+        return 0;
+    *budget -= size;
+    *held += size;
+    return 1;
+}
+
+ftsa_status_t ftsa_golden_build(ftsa_golden_t *g, const ftsa_ref_t *pristine,
+                                const ftsa_dataset_t *ds, uint32_t first, uint32_t count,
+                                size_t bound, uint32_t threads, ftsa_err_t *err)
+{
+    const ftsa_net_t *net = pristine->net;
+    ftsa_golden_free(g);
+    *g = (ftsa_golden_t){.images = ds->images, .labels = ds->labels, .first = first,
+                         .count = count, .n_layers = net->n_layers};
+    size_t budget = bound;
+    int ok = (g->pred = malloc(count ? count : 1)) && (g->act = calloc(net->n_layers, sizeof *g->act));
+    /* The deepest layers first: they are the smallest and the most often
+     * reused (a fault in layer s needs the output of layer s - 1). */
+    for (uint32_t l = net->n_layers; ok && l-- > 0;)
+        ok = keep((size_t)count * ftsa_shape_elems(net->layers[l].out), &budget, &g->act[l],
+                  &g->bytes);
+    if (ok)
+        ok = keep((size_t)count * ftsa_shape_elems(net->input), &budget, &g->input, &g->bytes);
+    if (!ok) {
+        ftsa_golden_free(g);
+        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the fault-free run");
+    }
+    g->bytes += count;
+    ftsa_status_t st = run_jobs(pristine, ds, first, count, -2, NULL, g, threads, g->pred,
+                                &g->correct, err);
+    if (st)
+        ftsa_golden_free(g);
+    else
+        g->valid = 1;
+    return st;
+}
+
+uint32_t ftsa_first_changed_layer(const ftsa_net_t *pristine, const ftsa_net_t *net)
+{
+    for (uint32_t l = 0; l < net->n_layers; l++) {
+        const ftsa_layer_t *a = &pristine->layers[l], *b = &net->layers[l];
+        if (!ftsa_layer_has_weights(a))
+            continue;
+        if (memcmp(a->weights, b->weights, ftsa_layer_weight_count(a)) ||
+            memcmp(a->bias, b->bias, (size_t)a->out.c * sizeof *a->bias))
+            return l;
+    }
+    return net->n_layers;
+}
+
+ftsa_status_t ftsa_ref_classify(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
+                                uint32_t count, const ftsa_golden_t *g, uint32_t start,
+                                uint32_t threads, uint8_t *pred, uint32_t *correct,
+                                ftsa_err_t *err)
+{
+    if (g && start >= src->net->n_layers) {
+        if (pred)
+            memcpy(pred, g->pred, count);
+        *correct = g->correct;
+        return FTSA_OK;
+    }
+    int from = -2;
+    for (uint32_t l = start; g && l-- > 0;)
+        if (g->act[l]) {
+            from = (int)l;
+            break;
+        }
+    if (g && from == -2 && g->input)
+        from = -1;
+    return run_jobs(src, ds, first, count, from, g, NULL, threads, pred, correct, err);
+}

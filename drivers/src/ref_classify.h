@@ -1,0 +1,57 @@
+/* Classifying a set of images on the reference model, over threads, and the
+ * kept fault-free run that lets a faulty run start at the first layer its
+ * faults change (private to drivers/; the C-model back end's classify). */
+#ifndef FTSA_REF_CLASSIFY_H
+#define FTSA_REF_CLASSIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ftsa/dataset.h"
+#include "ftsa/error.h"
+#include "ftsa/ref.h"
+
+/* The fault-free run of images [first, first + count) of one data set: the
+ * outputs of the layers that fit in the byte bound (deepest layers first,
+ * then the quantized inputs), every image's class and the correct count.  A
+ * run starting at layer s reads the deepest kept output before s, or the
+ * kept inputs, or quantizes the pixels again: past the bound it recomputes
+ * more, never gives other results. */
+typedef struct {
+    const uint8_t *images, *labels; /* the data set's buffers: which images these are */
+    uint32_t first, count, n_layers;
+    int valid;
+    int8_t *input;  /* [count][input elems], or NULL when not kept */
+    int8_t **act;   /* [n_layers]: [count][elems of the layer output], or NULL */
+    uint8_t *pred;  /* [count] */
+    uint32_t correct;
+    size_t bytes;   /* held */
+} ftsa_golden_t;
+
+/* True when g holds the fault-free run of exactly these images. */
+int ftsa_golden_matches(const ftsa_golden_t *g, const ftsa_dataset_t *ds, uint32_t first,
+                        uint32_t count);
+/* Run pristine (a fault-free workspace) on the images and keep what fits in
+ * bound bytes (the classes always).  Replaces what g held. */
+ftsa_status_t ftsa_golden_build(ftsa_golden_t *g, const ftsa_ref_t *pristine,
+                                const ftsa_dataset_t *ds, uint32_t first, uint32_t count,
+                                size_t bound, uint32_t threads, ftsa_err_t *err);
+void ftsa_golden_free(ftsa_golden_t *g);
+
+/* First layer where net differs from pristine in a parameter that tensor
+ * faults change (weights, bias), or net->n_layers. */
+uint32_t ftsa_first_changed_layer(const ftsa_net_t *pristine, const ftsa_net_t *net);
+
+/* Classify the images on src (its network, faults and masks), from layer
+ * start on when g (may be NULL) holds their fault-free run; src's layers
+ * before start must equal the fault-free ones.  threads 0: every online
+ * core; small runs use fewer.  pred may be NULL. */
+ftsa_status_t ftsa_ref_classify(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
+                                uint32_t count, const ftsa_golden_t *g, uint32_t start,
+                                uint32_t threads, uint8_t *pred, uint32_t *correct,
+                                ftsa_err_t *err);
+
+/* Online cores (at least 1). */
+uint32_t ftsa_online_cores(void);
+
+#endif
