@@ -407,18 +407,55 @@ ftsa_status_t ftsa_ref_set_act_masks(ftsa_ref_t *ref, uint32_t layer, const ftsa
     return FTSA_OK;
 }
 
+static void apply_masks(ftsa_ref_t *ref, uint32_t i);
+
 void ftsa_ref_run_from(ftsa_ref_t *ref, uint32_t first, const int8_t *in)
 {
     for (uint32_t i = first; i < ref->net->n_layers; i++) {
         int8_t *out = ref->out[i];
         run_layer(ref, i, in, out);
-        const ftsa_act_mask_t *m = ref->act_masks[i];
-        for (uint32_t k = 0; k < ref->n_act_masks[i]; k++) {
-            uint8_t v = (uint8_t)out[m[k].index];
-            out[m[k].index] = (int8_t)(uint8_t)(((v & m[k].and_mask) | m[k].or_mask) ^ m[k].xor_mask);
-        }
+        apply_masks(ref, i);
         in = out;
     }
+}
+
+/* The stored-output faults of layer i. */
+static void apply_masks(ftsa_ref_t *ref, uint32_t i)
+{
+    int8_t *out = ref->out[i];
+    const ftsa_act_mask_t *m = ref->act_masks[i];
+    for (uint32_t k = 0; k < ref->n_act_masks[i]; k++) {
+        uint8_t v = (uint8_t)out[m[k].index];
+        out[m[k].index] = (int8_t)(uint8_t)(((v & m[k].and_mask) | m[k].or_mask) ^ m[k].xor_mask);
+    }
+}
+
+void ftsa_ref_run_channels(ftsa_ref_t *ref, uint32_t i, const int8_t *in, const uint32_t *ch,
+                           uint32_t n)
+{
+    const ftsa_layer_t *l = &ref->net->layers[i];
+    const ftsa_ref_layer_t *g = &ref->layer[i];
+    int conv = l->kind == FTSA_LAYER_CONV2D;
+    size_t line = conv ? (size_t)(l->in.w + 2 * l->pad) * l->in.c : 0;
+    size_t step = conv ? (size_t)l->stride * l->in.c : 0;
+    uint32_t ow = conv ? l->out.w : 1, npos = conv ? l->out.h * l->out.w : 1, oc = g->oc;
+    int8_t zp = (int8_t)l->out_zp, *out = ref->out[i];
+    frame_input(l, conv ? l->pad : 0, in, ref->scratch);
+    for (uint32_t pos = 0; pos < npos; pos++) {
+        const uint8_t *base = ref->scratch + (size_t)(pos / ow) * l->stride * line + (pos % ow) * step;
+        for (uint32_t c = 0; c < n; c++) {
+            uint32_t o = ch[c], a = (uint32_t)g->bias[o];
+            const int8_t *w = g->wq + 4 * (size_t)o;
+            for (uint32_t q = 0; q < g->kq; q++, w += 4 * (size_t)oc) {
+                const uint8_t *x = base + g->off[q];
+                a += (uint32_t)(x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + x[3] * w[3]);
+            }
+            size_t idx = (size_t)pos * oc + o;
+            int8_t v = ftsa_requantize((int32_t)a, g->mult[o], g->shift[o], l->out_zp);
+            out[idx] = ftsa_activate(v, l->act, zp, g->thr ? g->thr[idx] : 0);
+        }
+    }
+    apply_masks(ref, i);
 }
 
 void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input)

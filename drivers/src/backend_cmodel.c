@@ -40,6 +40,7 @@ struct ftsa_backend {
     size_t reuse_bytes; /* bound of gold; 0: no reuse */
     ftsa_golden_t gold;
     uint32_t start;     /* first layer the faults in force can change (n_layers: none) */
+    uint32_t *chans, n_chans; /* the only output channels of start they change (0: all) */
     int clean;          /* ref is the pristine network without masks */
 };
 
@@ -239,12 +240,31 @@ static void drop_sram_faults(ftsa_backend_t *be)
     be->pf = NULL, be->n_pf = 0, be->upsets = 0;
 }
 
+/* Channels of the start layer the parameter faults change, when they are
+ * few enough that recomputing them one by one beats the whole layer in the
+ * vector kernel (an eighth of the channels or fewer). */
+static void set_channels(ftsa_backend_t *be, const ftsa_net_t *net)
+{
+    be->n_chans = 0;
+    if (be->start >= net->n_layers)
+        return;
+    const ftsa_layer_t *l = &net->layers[be->start];
+    uint32_t *ch = realloc(be->chans, l->out.c * sizeof *ch);
+    if (!ch)
+        return; /* the whole layer, then */
+    be->chans = ch;
+    uint32_t n = ftsa_changed_channels(be->pristine, net, be->start, ch);
+    if ((uint64_t)n * 8 <= l->out.c)
+        be->n_chans = n;
+}
+
 static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
                                    ftsa_err_t *err)
 {
     uint32_t n_layers = be->pristine->n_layers;
     drop_sram_faults(be);
     be->start = n_layers;
+    be->n_chans = 0;
     if ((!faults || !faults->n) && be->clean)
         return FTSA_OK; /* already the fault-free device: a trial that drew nothing costs nothing */
     be->clean = 0;
@@ -273,6 +293,7 @@ static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *
         ftsa_faults_apply_params(faults, &be->faulty);
         net = &be->faulty;
         be->start = ftsa_first_changed_layer(be->pristine, net);
+        set_channels(be, net);
     }
     if ((st = ftsa_ref_init(&be->ref, net, err)))
         goto fail;
@@ -289,13 +310,13 @@ static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *
         if (n)
             be->clean = 0;
         if (n && l < be->start)
-            be->start = l; /* the stored output of layer l changes after it runs */
+            be->start = l, be->n_chans = 0; /* the stored output of layer l changes after it runs */
     }
     return FTSA_OK;
 fail:
     /* Leave a usable, fault-free device behind. */
     drop_faults(be);
-    be->start = n_layers;
+    be->start = n_layers, be->n_chans = 0;
     if (ftsa_ref_init(&be->ref, be->pristine, NULL) != FTSA_OK)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory restoring the device");
     be->clean = 1;
@@ -348,8 +369,8 @@ static ftsa_status_t cm_classify(ftsa_backend_t *be, const ftsa_dataset_t *ds, u
         }
         g = &be->gold;
     }
-    return ftsa_ref_classify(&be->ref, ds, first, count, g, be->start, be->threads, pred, correct,
-                             err);
+    ftsa_ref_start_t from = {be->start, be->chans, be->n_chans};
+    return ftsa_ref_classify(&be->ref, ds, first, count, g, &from, be->threads, pred, correct, err);
 }
 
 static ftsa_status_t cm_set_reuse(ftsa_backend_t *be, size_t bytes, ftsa_err_t *err)
@@ -364,6 +385,7 @@ static ftsa_status_t cm_set_reuse(ftsa_backend_t *be, size_t bytes, ftsa_err_t *
 static void cm_close(ftsa_backend_t *be)
 {
     ftsa_golden_free(&be->gold);
+    free(be->chans);
     drop_faults(be);
     hw_free(be);
     free(be);

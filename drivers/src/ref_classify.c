@@ -21,6 +21,7 @@ typedef struct {
     const ftsa_dataset_t *ds;
     uint32_t first, lo, hi;
     int from;
+    const ftsa_ref_start_t *chans; /* only these channels of layer from + 1, or NULL */
     const ftsa_golden_t *g; /* read when from >= -1 */
     ftsa_golden_t *store;   /* building: written with every kept output */
     uint8_t *pred;
@@ -54,7 +55,14 @@ static void *run_job(void *arg)
             in = j->g->input + k * in_n;
         else
             ftsa_net_quantize_pixels(net, ftsa_dataset_image(j->ds, j->first + k), buf);
-        ftsa_ref_run_from(&w, begin, in);
+        if (j->chans) {
+            size_t e = ftsa_shape_elems(net->layers[begin].out);
+            memcpy(w.out[begin], j->g->act[begin] + k * e, e);
+            ftsa_ref_run_channels(&w, begin, in, j->chans->ch, j->chans->n_ch);
+            ftsa_ref_run_from(&w, begin + 1, w.out[begin]);
+        } else {
+            ftsa_ref_run_from(&w, begin, in);
+        }
         if (j->store) {
             if (j->store->input)
                 memcpy(j->store->input + k * in_n, in, in_n);
@@ -77,7 +85,8 @@ static void *run_job(void *arg)
 /* Split the images into contiguous shares, one per thread; the results do
  * not depend on the split (each image is computed alone, counts are sums). */
 static ftsa_status_t run_jobs(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
-                              uint32_t count, int from, const ftsa_golden_t *g,
+                              uint32_t count, int from, const ftsa_ref_start_t *chans,
+                              const ftsa_golden_t *g,
                               ftsa_golden_t *store, uint32_t threads, uint8_t *pred,
                               uint32_t *correct, ftsa_err_t *err)
 {
@@ -99,7 +108,7 @@ static ftsa_status_t run_jobs(const ftsa_ref_t *src, const ftsa_dataset_t *ds, u
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     }
     for (uint32_t t = 0; t < t_n; t++)
-        jobs[t] = (job_t){.src = src, .ds = ds, .first = first, .from = from, .g = g,
+        jobs[t] = (job_t){.src = src, .ds = ds, .first = first, .from = from, .chans = chans, .g = g,
                           .store = store, .pred = pred,
                           .lo = (uint32_t)((uint64_t)count * t / t_n),
                           .hi = (uint32_t)((uint64_t)count * (t + 1) / t_n)};
@@ -174,7 +183,7 @@ ftsa_status_t ftsa_golden_build(ftsa_golden_t *g, const ftsa_ref_t *pristine,
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the fault-free run");
     }
     g->bytes += count;
-    ftsa_status_t st = run_jobs(pristine, ds, first, count, -2, NULL, g, threads, g->pred,
+    ftsa_status_t st = run_jobs(pristine, ds, first, count, -2, NULL, NULL, g, threads, g->pred,
                                 &g->correct, err);
     if (st)
         ftsa_golden_free(g);
@@ -196,24 +205,41 @@ uint32_t ftsa_first_changed_layer(const ftsa_net_t *pristine, const ftsa_net_t *
     return net->n_layers;
 }
 
-ftsa_status_t ftsa_ref_classify(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
-                                uint32_t count, const ftsa_golden_t *g, uint32_t start,
-                                uint32_t threads, uint8_t *pred, uint32_t *correct,
-                                ftsa_err_t *err)
+uint32_t ftsa_changed_channels(const ftsa_net_t *pristine, const ftsa_net_t *net, uint32_t l,
+                               uint32_t *ch)
 {
+    const ftsa_layer_t *a = &pristine->layers[l], *b = &net->layers[l];
+    size_t fan_in = ftsa_layer_fan_in(a);
+    uint32_t n = 0;
+    for (uint32_t o = 0; o < a->out.c; o++)
+        if (a->bias[o] != b->bias[o] ||
+            memcmp(a->weights + o * fan_in, b->weights + o * fan_in, fan_in))
+            ch[n++] = o;
+    return n;
+}
+
+ftsa_status_t ftsa_ref_classify(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
+                                uint32_t count, const ftsa_golden_t *g,
+                                const ftsa_ref_start_t *from, uint32_t threads, uint8_t *pred,
+                                uint32_t *correct, ftsa_err_t *err)
+{
+    uint32_t start = from->start;
     if (g && start >= src->net->n_layers) {
         if (pred)
             memcpy(pred, g->pred, count);
         *correct = g->correct;
         return FTSA_OK;
     }
-    int from = -2;
+    int in = -2;
     for (uint32_t l = start; g && l-- > 0;)
         if (g->act[l]) {
-            from = (int)l;
+            in = (int)l;
             break;
         }
-    if (g && from == -2 && g->input)
-        from = -1;
-    return run_jobs(src, ds, first, count, from, g, NULL, threads, pred, correct, err);
+    if (g && in == -2 && g->input)
+        in = -1;
+    /* only some channels of start: its input and its fault-free output kept */
+    const ftsa_ref_start_t *chans =
+        g && from->n_ch && g->act[start] && in == (int)start - 1 && (in >= 0 || g->input) ? from : NULL;
+    return run_jobs(src, ds, first, count, in, chans, g, NULL, threads, pred, correct, err);
 }

@@ -42,14 +42,31 @@ void ftsa_golden_free(ftsa_golden_t *g);
  * faults change (weights, bias), or net->n_layers. */
 uint32_t ftsa_first_changed_layer(const ftsa_net_t *pristine, const ftsa_net_t *net);
 
-/* Classify the images on src (its network, faults and masks), from layer
- * start on when g (may be NULL) holds their fault-free run; src's layers
- * before start must equal the fault-free ones.  threads 0: every online
- * core; small runs use fewer.  pred may be NULL. */
+/* Output channels of weighted layer l whose weights or bias differ between
+ * pristine and net, into ch (room for out.c); returns how many. */
+uint32_t ftsa_changed_channels(const ftsa_net_t *pristine, const ftsa_net_t *net, uint32_t l,
+                               uint32_t *ch);
+
+/* Where a faulty run may start: layer start (the first its faults can
+ * change) and, when only some output channels of start change (its
+ * parameters; stored-output faults may come on top), those n_ch channels
+ * ch (n_ch 0: all of them). */
+typedef struct {
+    uint32_t start;
+    const uint32_t *ch;
+    uint32_t n_ch;
+} ftsa_ref_start_t;
+
+/* Classify the images on src (its network, faults and masks), from
+ * from->start on when g (may be NULL) holds their fault-free run, only the
+ * channels from->ch of it when g holds its fault-free output and input;
+ * src's layers before start (and start's other channels) must equal the
+ * fault-free ones.  threads 0: every online core; small runs use fewer.
+ * pred may be NULL. */
 ftsa_status_t ftsa_ref_classify(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
-                                uint32_t count, const ftsa_golden_t *g, uint32_t start,
-                                uint32_t threads, uint8_t *pred, uint32_t *correct,
-                                ftsa_err_t *err);
+                                uint32_t count, const ftsa_golden_t *g,
+                                const ftsa_ref_start_t *from, uint32_t threads, uint8_t *pred,
+                                uint32_t *correct, ftsa_err_t *err);
 
 /* Online cores (at least 1). */
 uint32_t ftsa_online_cores(void);

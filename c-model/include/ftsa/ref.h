@@ -58,6 +58,11 @@ void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input);
  * of layer first - 1, or the network input when first is 0); the outputs of
  * the layers before first are left as they were. */
 void ftsa_ref_run_from(ftsa_ref_t *ref, uint32_t first, const int8_t *in);
+/* Recompute only output channels ch[0..n) of weighted layer i from in (its
+ * input) into its stored output, whose other channels are kept as they are
+ * (the caller puts the fault-free ones there), then apply its faults. */
+void ftsa_ref_run_channels(ftsa_ref_t *ref, uint32_t i, const int8_t *in, const uint32_t *ch,
+                           uint32_t n);
 /* Output of layer i from the last run. */
 static inline const int8_t *ftsa_ref_output(const ftsa_ref_t *ref, uint32_t i)
 {
