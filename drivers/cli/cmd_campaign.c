@@ -19,7 +19,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa campaign [[--config] CONFIG] [--KEY VALUE ...] [--fresh] [--no-report]\n"
-            "                     [--quiet] [--dry-run]\n\n"
+            "                     [--quiet] [--dry-run] [--threads N]\n\n"
             "Sweeps seeded fault draws over a network: for every target region, fault kind\n"
             "and bit error rate (or fault count), runs TRIALS trials on the same test images\n"
             "and writes trials.csv, summary.json, plots and report.html to the output\n"
@@ -50,7 +50,8 @@ static void usage(FILE *out)
             "  --fresh           discard results already in the output directory\n"
             "  --no-report       skip plots and report.html (statistics still written)\n"
             "  --quiet           no progress output\n"
-            "  --dry-run         print the resolved config and the plan, run nothing\n",
+            "  --dry-run         print the resolved config and the plan, run nothing\n"
+            "  --threads N       threads per process (default: every core); same results\n",
             ftsa_cli_default_model(), FTSA_FMNIST_DIR);
 }
 
@@ -103,6 +104,16 @@ static int parse_args(int argc, char **argv, ftsa_camp_config_t *cfg, flags_t *f
                     return FTSA_EXIT_USAGE;
                 }
                 fl->config = v;
+                continue;
+            }
+            if (!strncmp(name, "threads", 7) && (name[7] == '\0' || name[7] == '=')) {
+                const char *v = name[7] ? name + 8 : (i + 1 < argc ? argv[++i] : NULL);
+                if (!v) {
+                    ftsa_cli_error("campaign", "option '%s' needs a value", a);
+                    return FTSA_EXIT_USAGE;
+                }
+                if (pass == 2 && ftsa_cli_u32("campaign", "--threads", v, 1, 1024, &cfg->threads))
+                    return FTSA_EXIT_USAGE;
                 continue;
             }
             int *flag = !strcmp(name, "fresh")       ? &fl->fresh

@@ -13,7 +13,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa eval [--model FILE] [--images N] [--backend NAME] [--array N]\n"
-            "                 [--data DIR] [--layers] [--trace FILE]\n\n"
+            "                 [--data DIR] [--layers] [--trace FILE] [--threads N]\n\n"
             "Runs the model on the first N Fashion-MNIST test images and prints top-1\n"
             "accuracy and inferences per second.\n\n"
             "  --model FILE    .ftsa model (default %s)\n"
@@ -26,7 +26,8 @@ static void usage(FILE *out)
                  "  --array N       systolic array side for hardware back ends (default 8)\n"
                  "  --data DIR      Fashion-MNIST directory (default $FTSA_DATA_DIR or %s)\n"
                  "  --layers        print per-layer cycles and array utilization\n"
-                 "  --trace FILE    write a waveform (RTL back ends)\n",
+                 "  --trace FILE    write a waveform (RTL back ends)\n"
+                 "  --threads N     threads (C model; default: every core); same results\n",
             FTSA_FMNIST_DIR);
 }
 
@@ -54,7 +55,8 @@ int ftsa_cmd_eval(int argc, char **argv)
         {"model", required_argument, 0, 'm'}, {"images", required_argument, 0, 'n'},
         {"backend", required_argument, 0, 'b'}, {"array", required_argument, 0, 'a'},
         {"data", required_argument, 0, 'd'},  {"layers", no_argument, 0, 'l'},
-        {"trace", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
+        {"trace", required_argument, 0, 't'}, {"threads", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *model = ftsa_cli_default_model(), *backend = "cmodel", *data = NULL;
@@ -78,6 +80,10 @@ int ftsa_cmd_eval(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'l': layers = 1; break;
         case 't': dopts.trace_path = optarg; break;
+        case 'j':
+            if (ftsa_cli_u32("eval", "--threads", optarg, 1, 1024, &dopts.threads))
+                return FTSA_EXIT_USAGE;
+            break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
         default: usage(stderr); return FTSA_EXIT_USAGE;
         }
@@ -95,7 +101,6 @@ int ftsa_cmd_eval(int argc, char **argv)
         return FTSA_EXIT_FAIL;
     }
     int rc = FTSA_EXIT_FAIL;
-    int8_t *input = NULL;
     if (ftsa_dataset_load(data, FTSA_SPLIT_TEST, &ds, &err)) {
         ftsa_cli_error("eval", "%s", err.msg);
         goto out_net;
@@ -111,20 +116,11 @@ int ftsa_cmd_eval(int argc, char **argv)
         ftsa_cli_error("eval", "%s", err.msg);
         goto out_ds;
     }
-    input = malloc(ftsa_shape_elems(net.input));
-    if (!input) {
-        ftsa_cli_error("eval", "out of memory");
-        goto out_dev;
-    }
     uint32_t correct = 0;
     double t0 = ftsa_cli_now();
-    for (uint32_t i = 0; i < images; i++) {
-        ftsa_net_quantize_pixels(&net, ftsa_dataset_image(&ds, i), input);
-        if (ftsa_dev_infer(dev, input, &err)) {
-            ftsa_cli_error("eval", "image %u: %s", i, err.msg);
-            goto out_dev;
-        }
-        correct += ftsa_dev_argmax(dev) == ds.labels[i];
+    if (ftsa_dev_classify(dev, &ds, 0, images, NULL, &correct, &err)) {
+        ftsa_cli_error("eval", "%s", err.msg);
+        goto out_dev;
     }
     double secs = ftsa_cli_now() - t0;
     printf("model %s (%s), back end %s\n", model, net.name, backend);
@@ -134,7 +130,6 @@ int ftsa_cmd_eval(int argc, char **argv)
         print_layers(dev, &net, images, dopts.array_n);
     rc = FTSA_EXIT_OK;
 out_dev:
-    free(input);
     ftsa_dev_close(dev);
 out_ds:
     ftsa_dataset_free(&ds);

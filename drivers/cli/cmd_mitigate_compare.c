@@ -17,7 +17,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa compare-mitigations [CONFIG] --variant NAME=MODEL ... [--KEY VALUE ...]\n"
-            "                                [--fresh] [--no-report] [--quiet]\n\n"
+            "                                [--fresh] [--no-report] [--quiet] [--threads N]\n\n"
             "Runs the same fault campaign (ftsa campaign's config file and keys; per_layer\n"
             "defaults to off here) on every variant's model, in OUT/NAME, so that every\n"
             "variant sees the same fault lists, then writes OUT/report.html, compare.json and\n"
@@ -31,7 +31,8 @@ static void usage(FILE *out)
             "  --fresh               discard earlier results in the variants' directories\n"
             "  --no-report           no per-variant plots and reports (the comparison is\n"
             "                        still written)\n"
-            "  --quiet               no progress output\n",
+            "  --quiet               no progress output\n"
+            "  --threads N           threads (default: every core); same results\n",
             MAX_VARIANTS);
 }
 
@@ -126,6 +127,11 @@ static int parse(int argc, char **argv, args_t *a)
             return FTSA_EXIT_USAGE;
         }
         const char *value = argv[++i];
+        if (!strcmp(arg, "--threads")) {
+            if (ftsa_cli_u32("compare-mitigations", "--threads", value, 1, 1024, &a->cfg.threads))
+                return FTSA_EXIT_USAGE;
+            continue;
+        }
         if (!strcmp(arg, "--variant") ? add_variant(a, value) : set_key(a, arg + 2, value))
             return FTSA_EXIT_USAGE;
     }
