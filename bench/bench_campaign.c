@@ -7,6 +7,7 @@
  *
  *   build/bench/bench_campaign [--model F] [--trials N] [--images N]
  *                              [--reuse on|off|both] [--threads N] [--ber X]
+ *   build/bench/bench_campaign MODEL [TRIALS] [IMAGES]     (the older form)
  * --reuse on|off runs one mode only (for timing whole processes A/B).        */
 #include <inttypes.h>
 #include <stdio.h>
@@ -69,7 +70,18 @@ int main(int argc, char **argv)
     const char *model = FTSA_MODELS_DIR "/lenet5.ftsa", *reuse = "both";
     uint32_t trials = 20, images = 500, threads = 2;
     double only_ber = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    int i0 = 1;
+    if (argc > 1 && strncmp(argv[1], "--", 2)) { /* MODEL [TRIALS] [IMAGES] */
+        model = argv[1];
+        trials = argc > 2 ? (uint32_t)atoi(argv[2]) : trials;
+        images = argc > 3 ? (uint32_t)atoi(argv[3]) : images;
+        i0 = argc;
+    }
+    for (int i = i0; i < argc; i += 2) {
+        if (i + 1 >= argc) {
+            fprintf(stderr, "bench_campaign: %s needs a value\n", argv[i]);
+            return 2;
+        }
         if (!strcmp(argv[i], "--model"))
             model = argv[i + 1];
         else if (!strcmp(argv[i], "--trials"))
