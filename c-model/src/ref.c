@@ -81,14 +81,18 @@ static inline void post_store(const post_t *pp, uint32_t o, __mmask16 k, __m512i
 }
 
 /* rows output positions, out their first (HWC, rows of oc); thr0 the
- * thresholds of that first row (NULL without). */
+ * thresholds of that first row (NULL without).  With fewer than 16
+ * channels (conv1-like layers) the accumulators of the four-row blocks go
+ * through acc and are requantized as one flat run of whole vectors (the
+ * multipliers are tiled per row), not a vector a row with idle lanes. */
 static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t rows,
-                 const post_t *pp, int8_t *out, const int8_t *thr0)
+                 const post_t *pp, int8_t *out, const int8_t *thr0, int32_t *acc)
 {
     uint32_t kq = g->kq, oc = g->oc;
     const uint32_t *off = g->off;
     size_t ws = 4 * (size_t)oc;
     uint32_t r = 0;
+    int flat = oc < 16;
     /* four rows share each weight load; four chains hide the latency */
     for (; r + 4 <= rows; r += 4)
         for (uint32_t o = 0; o < oc; o += 16) {
@@ -103,6 +107,14 @@ static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t
                 a2 = _mm512_dpbusd_epi32(a2, bcast4(x2 + off[q]), wv);
                 a3 = _mm512_dpbusd_epi32(a3, bcast4(x3 + off[q]), wv);
             }
+            if (flat) {
+                int32_t *d = acc + (size_t)r * oc;
+                _mm512_mask_storeu_epi32(d, k, a0);
+                _mm512_mask_storeu_epi32(d + oc, k, a1);
+                _mm512_mask_storeu_epi32(d + 2 * oc, k, a2);
+                _mm512_mask_storeu_epi32(d + 3 * oc, k, a3);
+                continue;
+            }
             int8_t *d = out + (size_t)r * oc;
             const int8_t *t = thr0 ? thr0 + (size_t)r * oc : NULL;
             post_store(pp, o, k, a0, d, t);
@@ -110,6 +122,8 @@ static void gemm(const ftsa_ref_layer_t *g, const uint8_t *const *base, uint32_t
             post_store(pp, o, k, a2, d + 2 * oc, t ? t + 2 * oc : NULL);
             post_store(pp, o, k, a3, d + 3 * oc, t ? t + 3 * oc : NULL);
         }
+    for (uint32_t i = 0, n = flat ? r * oc : 0; i < n; i += 16)
+        post_store(pp, i, lanes(n, i), _mm512_maskz_loadu_epi32(lanes(n, i), acc + i), out, thr0);
     /* single rows (fully connected layers): four chains over channel blocks,
      * lanes past the last channel masked off */
     for (; r < rows; r++) {
@@ -206,9 +220,8 @@ static void weighted_block(const ftsa_layer_t *l, const ftsa_ref_layer_t *g,
 {
     const int8_t *thr = g->thr ? g->thr + idx0 : NULL;
 #ifdef FTSA_REF_VNNI
-    (void)acc;
     post_t pp = {g->mult, g->shift, l->act, l->out_zp};
-    gemm(g, base, rows, &pp, out, thr);
+    gemm(g, base, rows, &pp, out, thr, acc);
 #else
     gemm(g, base, rows, acc);
     post_rows(l, g, acc, rows, out);
