@@ -385,6 +385,16 @@ static int prepare_layer(const ftsa_layer_t *l, ftsa_ref_layer_t *g)
             g->wq[((size_t)q * g->oc + o) * 4 + k % seg % 4] = w[k];
         }
     }
+#ifdef FTSA_REF_VNNI
+    if (!conv) { /* channel by channel (ftsa_ref_run_channels): each channel's groups in a row */
+        size_t nb = 4 * (size_t)g->kq;
+        if (!(g->wt = malloc(nb * oc_n)))
+            return 0;
+        for (uint32_t o = 0; o < oc_n; o++)
+            for (uint32_t q = 0; q < g->kq; q++)
+                memcpy(g->wt + o * nb + 4 * (size_t)q, g->wq + ((size_t)q * oc_n + o) * 4, 4);
+    }
+#endif
     uint32_t n_out = ftsa_shape_elems(l->out);
     if (ftsa_act_needs_thr(l->act)) {
         if (!(g->thr = malloc(n_out)))
@@ -470,6 +480,7 @@ void ftsa_ref_free(ftsa_ref_t *ref)
             free(g->mult);
             free(g->shift);
             free(g->thr);
+            free(g->wt);
         }
         if (ref->act_masks)
             free(ref->act_masks[i]);
@@ -547,10 +558,25 @@ void ftsa_ref_run_channels(ftsa_ref_t *ref, uint32_t i, const int8_t *in, const 
         const uint8_t *base = ref->scratch + (size_t)(pos / ow) * l->stride * line + (pos % ow) * step;
         for (uint32_t c = 0; c < n; c++) {
             uint32_t o = ch[c], a = (uint32_t)g->bias[o];
-            const int8_t *w = g->wq + 4 * (size_t)o;
-            for (uint32_t q = 0; q < g->kq; q++, w += 4 * (size_t)oc) {
-                const uint8_t *x = base + g->off[q];
-                a += (uint32_t)(x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + x[3] * w[3]);
+#ifdef FTSA_REF_VNNI
+            if (g->wt) { /* fully connected: the groups are contiguous, one dot product */
+                size_t nb = 4 * (size_t)g->kq;
+                const int8_t *w = g->wt + o * nb;
+                __m512i sum = _mm512_setzero_si512();
+                for (size_t j = 0; j < nb; j += 64) {
+                    __mmask64 k = nb - j >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (nb - j)) - 1);
+                    sum = _mm512_dpbusd_epi32(sum, _mm512_maskz_loadu_epi8(k, base + j),
+                                              _mm512_maskz_loadu_epi8(k, w + j));
+                }
+                a += (uint32_t)_mm512_reduce_add_epi32(sum);
+            } else
+#endif
+            {
+                const int8_t *w = g->wq + 4 * (size_t)o;
+                for (uint32_t q = 0; q < g->kq; q++, w += 4 * (size_t)oc) {
+                    const uint8_t *x = base + g->off[q];
+                    a += (uint32_t)(x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + x[3] * w[3]);
+                }
             }
             size_t idx = (size_t)pos * oc + o;
             int8_t v = ftsa_requantize((int32_t)a, g->mult[o], g->shift[o], l->out_zp);

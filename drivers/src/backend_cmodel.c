@@ -242,13 +242,17 @@ static void drop_sram_faults(ftsa_backend_t *be)
 
 /* Channels of the start layer the parameter faults change, when they are
  * few enough that recomputing them one by one beats the whole layer in the
- * vector kernel (an eighth of the channels or fewer). */
+ * vector kernel: fully connected layers, an eighth of the channels or fewer
+ * (a conv channel alone, recomputed at every position, costs about as much
+ * as the whole layer in the kernel). */
 static void set_channels(ftsa_backend_t *be, const ftsa_net_t *net)
 {
     be->n_chans = 0;
     if (be->start >= net->n_layers)
         return;
     const ftsa_layer_t *l = &net->layers[be->start];
+    if (l->kind != FTSA_LAYER_FC)
+        return;
     uint32_t *ch = realloc(be->chans, l->out.c * sizeof *ch);
     if (!ch)
         return; /* the whole layer, then */

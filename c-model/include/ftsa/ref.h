@@ -23,6 +23,8 @@ typedef struct {
     int8_t *thr;     /* thresholds expanded to one per output element (NULL if unused) */
     uint32_t kq;     /* groups of four input bytes per output */
     uint32_t oc;     /* output channels */
+    int8_t *wt;      /* fully connected, VNNI: wq as [oc][kq][4] (one channel's groups in a
+                        row, for ftsa_ref_run_channels), else NULL */
 } ftsa_ref_layer_t;
 
 /* Per-network workspace: every layer's output stays readable after a run. */
