@@ -1,12 +1,15 @@
 #include "ref_classify.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Below this many multiply-accumulates a thread costs more than it saves. */
-#define MACS_PER_THREAD (1u << 22)
+/* Below this many multiply-accumulates (a few ms of one core) a thread costs
+ * more than it saves: on a loaded machine a new thread may wait that long
+ * to be scheduled at all. */
+#define MACS_PER_THREAD (1u << 26)
 
 uint32_t ftsa_online_cores(void)
 {
@@ -14,12 +17,15 @@ uint32_t ftsa_online_cores(void)
     return n > 0 ? (uint32_t)n : 1u;
 }
 
-/* One thread's share: images [lo, hi) (relative to first), each from the
- * kept output of layer from (-1: the kept inputs, -2: the pixels). */
+/* One thread: chunks of images (relative to first) taken from *next until
+ * count, each from the kept output of layer from (-1: the kept inputs, -2:
+ * the pixels).  Taking chunks rather than a fixed share keeps a thread the
+ * scheduler starves (a loaded machine) from holding the others up. */
 typedef struct {
     const ftsa_ref_t *src;
     const ftsa_dataset_t *ds;
-    uint32_t first, lo, hi;
+    uint32_t first, count, chunk;
+    atomic_uint *next;
     int from;
     const ftsa_ref_start_t *chans; /* only these channels of layer from + 1, or NULL */
     const ftsa_golden_t *g; /* read when from >= -1 */
@@ -30,15 +36,48 @@ typedef struct {
     ftsa_err_t err;
 } job_t;
 
-static void *run_job(void *arg)
+/* Image k of job j on workspace w (buf: room for one quantized input). */
+static void run_image(job_t *j, ftsa_ref_t *w, int8_t *buf, uint32_t k)
 {
-    job_t *j = arg;
     const ftsa_net_t *net = j->src->net;
     size_t in_n = ftsa_shape_elems(net->input);
     size_t from_n = j->from >= 0 ? ftsa_shape_elems(net->layers[j->from].out) : in_n;
     uint32_t begin = j->from >= 0 ? (uint32_t)j->from + 1 : 0;
+    const int8_t *in = buf;
+    if (j->from >= 0)
+        in = j->g->act[j->from] + k * from_n;
+    else if (j->from == -1)
+        in = j->g->input + k * in_n;
+    else
+        ftsa_net_quantize_pixels(net, ftsa_dataset_image(j->ds, j->first + k), buf);
+    if (j->chans) {
+        size_t e = ftsa_shape_elems(net->layers[begin].out);
+        memcpy(w->out[begin], j->g->act[begin] + k * e, e);
+        ftsa_ref_run_channels(w, begin, in, j->chans->ch, j->chans->n_ch);
+        ftsa_ref_run_from(w, begin + 1, w->out[begin]);
+    } else {
+        ftsa_ref_run_from(w, begin, in);
+    }
+    if (j->store) {
+        if (j->store->input)
+            memcpy(j->store->input + k * in_n, in, in_n);
+        for (uint32_t l = 0; l < net->n_layers; l++) {
+            size_t e = ftsa_shape_elems(net->layers[l].out);
+            if (j->store->act[l])
+                memcpy(j->store->act[l] + k * e, ftsa_ref_output(w, l), e);
+        }
+    }
+    uint32_t p = ftsa_ref_argmax(w);
+    if (j->pred)
+        j->pred[k] = (uint8_t)p;
+    j->correct += p == j->ds->labels[j->first + k];
+}
+
+static void *run_job(void *arg)
+{
+    job_t *j = arg;
     ftsa_ref_t w;
-    int8_t *buf = malloc(in_n);
+    int8_t *buf = malloc(ftsa_shape_elems(j->src->net->input));
     if (!buf) {
         j->st = ftsa_fail(&j->err, FTSA_E_NOMEM, "out of memory");
         return NULL;
@@ -47,43 +86,22 @@ static void *run_job(void *arg)
         free(buf);
         return NULL;
     }
-    for (uint32_t k = j->lo; k < j->hi; k++) {
-        const int8_t *in = buf;
-        if (j->from >= 0)
-            in = j->g->act[j->from] + k * from_n;
-        else if (j->from == -1)
-            in = j->g->input + k * in_n;
-        else
-            ftsa_net_quantize_pixels(net, ftsa_dataset_image(j->ds, j->first + k), buf);
-        if (j->chans) {
-            size_t e = ftsa_shape_elems(net->layers[begin].out);
-            memcpy(w.out[begin], j->g->act[begin] + k * e, e);
-            ftsa_ref_run_channels(&w, begin, in, j->chans->ch, j->chans->n_ch);
-            ftsa_ref_run_from(&w, begin + 1, w.out[begin]);
-        } else {
-            ftsa_ref_run_from(&w, begin, in);
-        }
-        if (j->store) {
-            if (j->store->input)
-                memcpy(j->store->input + k * in_n, in, in_n);
-            for (uint32_t l = 0; l < net->n_layers; l++) {
-                size_t e = ftsa_shape_elems(net->layers[l].out);
-                if (j->store->act[l])
-                    memcpy(j->store->act[l] + k * e, ftsa_ref_output(&w, l), e);
-            }
-        }
-        uint32_t p = ftsa_ref_argmax(&w);
-        if (j->pred)
-            j->pred[k] = (uint8_t)p;
-        j->correct += p == j->ds->labels[j->first + k];
+    for (;;) {
+        uint32_t lo = atomic_fetch_add(j->next, j->chunk);
+        if (lo >= j->count)
+            break;
+        uint32_t hi = j->count - lo < j->chunk ? j->count : lo + j->chunk;
+        for (uint32_t k = lo; k < hi; k++)
+            run_image(j, &w, buf, k);
     }
     ftsa_ref_free(&w);
     free(buf);
     return NULL;
 }
 
-/* Split the images into contiguous shares, one per thread; the results do
- * not depend on the split (each image is computed alone, counts are sums). */
+/* Share the images out in chunks over the threads; the results do not
+ * depend on who computes which (each image is computed alone, classes go to
+ * their index, counts are sums). */
 static ftsa_status_t run_jobs(const ftsa_ref_t *src, const ftsa_dataset_t *ds, uint32_t first,
                               uint32_t count, int from, const ftsa_ref_start_t *chans,
                               const ftsa_golden_t *g,
@@ -92,8 +110,13 @@ static ftsa_status_t run_jobs(const ftsa_ref_t *src, const ftsa_dataset_t *ds, u
 {
     const ftsa_net_t *net = src->net;
     uint64_t work = 0;
-    for (uint32_t l = from >= 0 ? (uint32_t)from + 1 : 0; l < net->n_layers; l++)
-        work += ftsa_layer_macs(&net->layers[l]) + ftsa_shape_elems(net->layers[l].out);
+    for (uint32_t l = from >= 0 ? (uint32_t)from + 1 : 0; l < net->n_layers; l++) {
+        const ftsa_layer_t *ly = &net->layers[l];
+        uint64_t macs = ftsa_layer_macs(ly);
+        if (chans && l == (uint32_t)(from + 1)) /* only those channels */
+            macs = macs / ly->out.c * chans->n_ch;
+        work += macs + ftsa_shape_elems(ly->out);
+    }
     work *= count;
     uint32_t t_n = threads ? threads : ftsa_online_cores();
     if (t_n > count)
@@ -107,11 +130,12 @@ static ftsa_status_t run_jobs(const ftsa_ref_t *src, const ftsa_dataset_t *ds, u
         free(jobs), free(tid), free(started);
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     }
+    atomic_uint next = 0;
+    uint32_t chunk = count / (8 * t_n) ? count / (8 * t_n) : 1;
     for (uint32_t t = 0; t < t_n; t++)
-        jobs[t] = (job_t){.src = src, .ds = ds, .first = first, .from = from, .chans = chans, .g = g,
-                          .store = store, .pred = pred,
-                          .lo = (uint32_t)((uint64_t)count * t / t_n),
-                          .hi = (uint32_t)((uint64_t)count * (t + 1) / t_n)};
+        jobs[t] = (job_t){.src = src, .ds = ds, .first = first, .count = count, .chunk = chunk,
+                          .next = &next, .from = from, .chans = chans, .g = g, .store = store,
+                          .pred = pred};
     for (uint32_t t = 1; t < t_n; t++)
         started[t] = pthread_create(&tid[t], NULL, run_job, &jobs[t]) == 0;
     run_job(&jobs[0]);
