@@ -183,6 +183,59 @@ START_TEST(netgen_deterministic)
 }
 END_TEST
 
+/* Recomputing only the channels whose weights changed, over the fault-free
+ * output, gives the output of the whole faulty layer (conv and FC, with the
+ * stored-output masks of the layer on top). */
+START_TEST(channels_match_whole_layer)
+{
+    uint32_t checked = 0;
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        ftsa_net_t net, bad;
+        ftsa_ref_t ref, fref;
+        ftsa_err_t err;
+        ck_assert_int_eq(ftsa_netgen_random(&net, seed, NULL, &err), FTSA_OK);
+        ck_assert_int_eq(ftsa_net_clone(&net, &bad, &err), FTSA_OK);
+        int8_t *input = malloc(ftsa_shape_elems(net.input));
+        ftsa_netgen_input(&net, seed, input);
+        ck_assert_int_eq(ftsa_ref_init(&ref, &net, &err), FTSA_OK);
+        ftsa_ref_run(&ref, input);
+        for (uint32_t i = 0; i < net.n_layers; i++) {
+            ftsa_layer_t *l = &bad.layers[i];
+            if (!ftsa_layer_has_weights(l))
+                continue;
+            uint32_t ch[2] = {(uint32_t)(seed % l->out.c), l->out.c - 1}, n = l->out.c > 1 ? 2 : 1;
+            uint32_t fan_in = ftsa_layer_fan_in(l);
+            for (uint32_t c = 0; c < n; c++) {
+                l->weights[(size_t)ch[c] * fan_in + seed % fan_in] ^= 0x40;
+                l->bias[ch[c]] += 1000;
+            }
+            ck_assert_int_eq(ftsa_ref_init(&fref, &bad, &err), FTSA_OK);
+            ftsa_act_mask_t m = {.index = 0, .and_mask = 0xff, .or_mask = 0, .xor_mask = 0x81};
+            ck_assert_int_eq(ftsa_ref_set_act_masks(&fref, i, &m, 1, &err), FTSA_OK);
+            const int8_t *in = i ? ftsa_ref_output(&ref, i - 1) : input;
+            ftsa_ref_run_from(&fref, i, in);
+            size_t e = ftsa_shape_elems(l->out);
+            int8_t *whole = malloc(e);
+            memcpy(whole, ftsa_ref_output(&fref, i), e);
+            memcpy(fref.out[i], ftsa_ref_output(&ref, i), e);
+            ftsa_ref_run_channels(&fref, i, in, ch, n);
+            ck_assert_msg(!memcmp(whole, ftsa_ref_output(&fref, i), e), "seed %llu layer %u (%s)",
+                          (unsigned long long)seed, i, ftsa_layer_kind_name(l->kind));
+            checked++;
+            free(whole);
+            ftsa_ref_free(&fref);
+            memcpy(l->weights, net.layers[i].weights, ftsa_layer_weight_count(l));
+            memcpy(l->bias, net.layers[i].bias, l->out.c * sizeof *l->bias);
+        }
+        free(input);
+        ftsa_ref_free(&ref);
+        ftsa_net_free(&bad);
+        ftsa_net_free(&net);
+    }
+    ck_assert_uint_gt(checked, 60);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ref");
@@ -192,6 +245,7 @@ static Suite *suite(void)
     tcase_add_test(tc, random_nets_match_direct);
     tcase_add_test(tc, outputs_not_degenerate);
     tcase_add_test(tc, netgen_deterministic);
+    tcase_add_test(tc, channels_match_whole_layer);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -19,7 +19,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa campaign [[--config] CONFIG] [--KEY VALUE ...] [--fresh] [--no-report]\n"
-            "                     [--quiet] [--dry-run]\n\n"
+            "                     [--quiet] [--dry-run] [--threads N]\n\n"
             "Sweeps seeded fault draws over a network: for every target region, fault kind\n"
             "and bit error rate (or fault count), runs TRIALS trials on the same test images\n"
             "and writes trials.csv, summary.json, plots and report.html to the output\n"
@@ -50,7 +50,8 @@ static void usage(FILE *out)
             "  --fresh           discard results already in the output directory\n"
             "  --no-report       skip plots and report.html (statistics still written)\n"
             "  --quiet, -q       no progress or plan on stderr (the results table still prints)\n"
-            "  --dry-run         print the resolved config and the plan, run nothing\n",
+            "  --dry-run         print the resolved config and the plan, run nothing\n"
+            "  --threads N       threads per process (default: every core); same results\n",
             ftsa_cli_default_model(), FTSA_FMNIST_DIR);
 }
 
@@ -59,7 +60,7 @@ typedef struct {
     int fresh, no_report, quiet, dry_run;
 } flags_t;
 
-enum { OPT_CONFIG = 256, OPT_FRESH, OPT_NO_REPORT, OPT_DRY_RUN };
+enum { OPT_CONFIG = 256, OPT_FRESH, OPT_NO_REPORT, OPT_DRY_RUN, OPT_THREADS };
 
 void ftsa_cli_camp_options(struct option *o, size_t cap, const struct option *fixed, size_t n_fixed)
 {
@@ -88,6 +89,7 @@ static int parse_args(int argc, char **argv, ftsa_camp_config_t *cfg, flags_t *f
         {"config", required_argument, 0, OPT_CONFIG}, {"fresh", no_argument, 0, OPT_FRESH},
         {"no-report", no_argument, 0, OPT_NO_REPORT}, {"quiet", no_argument, 0, 'q'},
         {"dry-run", no_argument, 0, OPT_DRY_RUN},     {"help", no_argument, 0, 'h'},
+        {"threads", required_argument, 0, OPT_THREADS},
     };
     static struct option opts[2 * FTSA_CLI_CAMP_MAX_OPTS];
     ftsa_cli_camp_options(opts, sizeof opts / sizeof opts[0], fixed, sizeof fixed / sizeof fixed[0]);
@@ -104,6 +106,11 @@ static int parse_args(int argc, char **argv, ftsa_camp_config_t *cfg, flags_t *f
                 return FTSA_EXIT_OK;
             }
             if (pass == 2) {
+                if (c == OPT_THREADS) {
+                    if (ftsa_cli_u32("campaign", "--threads", optarg, 1, 1024, &cfg->threads))
+                        return FTSA_EXIT_USAGE;
+                    continue;
+                }
                 if (c < FTSA_CLI_OPT_KEY)
                     continue;
                 ftsa_err_t err = {0};

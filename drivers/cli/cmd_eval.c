@@ -9,11 +9,13 @@
 #include "ftsa/driver.h"
 #include "ftsa/model_file.h"
 
+enum { EVAL_CHUNK = 200 }; /* images per progress step */
+
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa eval [--model FILE] [--images N] [--backend NAME] [--array N]\n"
-            "                 [--data DIR] [--layers] [--trace FILE] [--json] [-q|-v]\n\n"
+            "                 [--data DIR] [--layers] [--trace FILE] [--threads N] [--json] [-q|-v]\n\n"
             "Runs the model on the first N Fashion-MNIST test images and prints top-1\n"
             "accuracy and inferences per second.\n\n"
             "  --model FILE    .ftsa model (default %s)\n"
@@ -27,6 +29,7 @@ static void usage(FILE *out)
                  "  --data DIR      Fashion-MNIST directory (default $FTSA_DATA_DIR or %s)\n"
                  "  --layers        print per-layer cycles and array utilization\n"
                  "  --trace FILE    write a waveform (RTL back ends)\n"
+                 "  --threads N     threads (C model; default: every core); same results\n"
                  "  --json          print the results as one JSON object\n"
                  "  -q, --quiet     no progress on stderr\n"
                  "  -v, --verbose   progress from the start (by default after 2 s)\n",
@@ -96,7 +99,8 @@ int ftsa_cmd_eval(int argc, char **argv)
         {"data", required_argument, 0, 'd'},  {"layers", no_argument, 0, 'l'},
         {"trace", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
         {"json", no_argument, 0, 'j'},        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},     {0, 0, 0, 0},
+        {"verbose", no_argument, 0, 'v'},     {"threads", required_argument, 0, 'T'},
+        {0, 0, 0, 0},
     };
     const char *model = ftsa_cli_default_model(), *backend = "cmodel", *data = NULL;
     uint32_t images = 10000;
@@ -122,6 +126,10 @@ int ftsa_cmd_eval(int argc, char **argv)
         case 'j': json = 1; break;
         case 'q': verbosity = FTSA_CLI_QUIET; break;
         case 'v': verbosity = FTSA_CLI_VERBOSE; break;
+        case 'T':
+            if (ftsa_cli_u32("eval", "--threads", optarg, 1, 1024, &dopts.threads))
+                return FTSA_EXIT_USAGE;
+            break;
         case 'h': usage(stdout); return FTSA_EXIT_OK;
         default: return FTSA_EXIT_USAGE;
         }
@@ -143,7 +151,6 @@ int ftsa_cmd_eval(int argc, char **argv)
         return FTSA_EXIT_FAIL;
     }
     int rc = FTSA_EXIT_FAIL;
-    int8_t *input = NULL;
     if (ftsa_dataset_load(data, FTSA_SPLIT_TEST, &ds, &err)) {
         ftsa_cli_error("eval", "%s", err.msg);
         goto out_net;
@@ -162,23 +169,20 @@ int ftsa_cmd_eval(int argc, char **argv)
         ftsa_cli_error("eval", "%s", err.msg);
         goto out_ds;
     }
-    input = malloc(ftsa_shape_elems(net.input));
-    if (!input) {
-        ftsa_cli_error("eval", "out of memory");
-        goto out_dev;
-    }
     uint32_t correct = 0;
     ftsa_cli_progress_t pr;
     ftsa_cli_progress_start(&pr, "eval", "images", images, verbosity, 2.0);
     double t0 = ftsa_cli_now();
-    for (uint32_t i = 0; i < images; i++) {
+    /* Chunks keep progress on stderr for slow back ends; a chunk is classified
+     * over the threads. */
+    for (uint32_t i = 0; i < images; i += EVAL_CHUNK) {
         ftsa_cli_progress(&pr, i, 0);
-        ftsa_net_quantize_pixels(&net, ftsa_dataset_image(&ds, i), input);
-        if (ftsa_dev_infer(dev, input, &err)) {
-            ftsa_cli_error("eval", "image %u: %s", i, err.msg);
+        uint32_t n = images - i < EVAL_CHUNK ? images - i : EVAL_CHUNK, ok = 0;
+        if (ftsa_dev_classify(dev, &ds, i, n, NULL, &ok, &err)) {
+            ftsa_cli_error("eval", "%s", err.msg);
             goto out_dev;
         }
-        correct += ftsa_dev_argmax(dev) == ds.labels[i];
+        correct += ok;
     }
     ftsa_cli_progress(&pr, images, 1);
     double secs = ftsa_cli_now() - t0;
@@ -194,7 +198,6 @@ int ftsa_cmd_eval(int argc, char **argv)
         print_layers(dev, &net, images, dopts.array_n);
     rc = FTSA_EXIT_OK;
 out_dev:
-    free(input);
     ftsa_dev_close(dev);
 out_ds:
     ftsa_dataset_free(&ds);

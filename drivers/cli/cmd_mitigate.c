@@ -47,7 +47,8 @@ static void usage(FILE *out)
             "  --memory M        with sram: weight (default), act, acc, param or thr\n"
             "  --words A-B|all   with sram: words of the memory (default all)\n"
             "  --array N         array side of the SRAM geometry (default 8)\n"
-            "  --backend NAME    back end of the sweeps (default cmodel)\n\n"
+            "  --backend NAME    back end of the sweeps (default cmodel)\n"
+            "  --threads N       threads of the sweeps (default: every core); same results\n\n"
             "fitact:\n"
             "  --epochs N        post-training epochs (default 2)\n"
             "  --lambda X        weight of the sum of normalized bounds (default 1e-4)\n"
@@ -97,6 +98,8 @@ static int set_opt(opts_t *o, const char *name, const char *v)
              !strcmp(name, "bits") || !strcmp(name, "backend") || !strcmp(name, "space") ||
              !strcmp(name, "memory") || !strcmp(name, "words") || !strcmp(name, "array"))
         return sweep_key(o, name, v);
+    else if (!strcmp(name, "threads"))
+        return ftsa_cli_u32(c, "--threads", v, 1, 1024, &o->sweep_cfg.threads);
     else if (!strcmp(name, "epochs")) return ftsa_cli_u32(c, "--epochs", v, 1, 1000, &o->fa.epochs);
     else if (!strcmp(name, "lambda")) return ftsa_cli_double(c, "--lambda", v, &o->fa.lambda);
     else if (!strcmp(name, "lr")) return ftsa_cli_double(c, "--lr", v, &o->fa.lr);

@@ -17,7 +17,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa compare-mitigations [CONFIG] --variant NAME=MODEL ... [--KEY VALUE ...]\n"
-            "                                [--fresh] [--no-report] [--quiet]\n\n"
+            "                                [--fresh] [--no-report] [--quiet] [--threads N]\n\n"
             "Runs the same fault campaign (ftsa campaign's config file and keys; per_layer\n"
             "defaults to off here) on every variant's model, in OUT/NAME, so that every\n"
             "variant sees the same fault lists, then writes OUT/report.html, compare.json and\n"
@@ -31,7 +31,8 @@ static void usage(FILE *out)
             "  --fresh               discard earlier results in the variants' directories\n"
             "  --no-report           no per-variant plots and reports (the comparison is\n"
             "                        still written)\n"
-            "  --quiet, -q           no progress output\n",
+            "  --quiet, -q           no progress output\n"
+            "  --threads N           threads (default: every core); same results\n",
             MAX_VARIANTS);
 }
 
@@ -79,11 +80,11 @@ static int add_variant(args_t *a, const char *text)
  * the order; then the flags. */
 static int parse(int argc, char **argv, args_t *a)
 {
-    enum { OPT_VARIANT = 256, OPT_FRESH, OPT_NO_REPORT };
+    enum { OPT_VARIANT = 256, OPT_FRESH, OPT_NO_REPORT, OPT_THREADS };
     static const struct option fixed[] = {
         {"variant", required_argument, 0, OPT_VARIANT}, {"fresh", no_argument, 0, OPT_FRESH},
         {"no-report", no_argument, 0, OPT_NO_REPORT},   {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
+        {"help", no_argument, 0, 'h'},                  {"threads", required_argument, 0, OPT_THREADS},
     };
     static struct option opts[2 * FTSA_CLI_CAMP_MAX_OPTS];
     ftsa_cli_camp_options(opts, sizeof opts / sizeof opts[0], fixed, sizeof fixed / sizeof fixed[0]);
@@ -114,6 +115,10 @@ static int parse(int argc, char **argv, args_t *a)
             case OPT_FRESH: a->fresh = 1; break;
             case OPT_NO_REPORT: a->no_report = 1; break;
             case 'q': a->quiet = 1; break;
+            case OPT_THREADS:
+                if (ftsa_cli_u32(cmd, "--threads", optarg, 1, 1024, &a->cfg.threads))
+                    return FTSA_EXIT_USAGE;
+                break;
             default:
                 if (ftsa_camp_config_set_flag(&a->cfg, keys[c - FTSA_CLI_OPT_KEY], optarg, &err)) {
                     ftsa_cli_error(cmd, "%s", err.msg);

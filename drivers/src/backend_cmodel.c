@@ -11,6 +11,7 @@
 #include "backends.h"
 #include "ftsa/hwmodel.h"
 #include "ftsa/ref.h"
+#include "ref_classify.h"
 #include "sram_faults.h"
 
 struct ftsa_backend {
@@ -34,6 +35,13 @@ struct ftsa_backend {
     int tracing; /* an access trace forces the timed path */
     int last_timed; /* the last inference ran on the timed path */
     ftsa_trace_t *trace;
+    /* classify on the untimed path: threads, and the kept fault-free run */
+    uint32_t threads;   /* 0: every online core */
+    size_t reuse_bytes; /* bound of gold; 0: no reuse */
+    ftsa_golden_t gold;
+    uint32_t start;     /* first layer the faults in force can change (n_layers: none) */
+    uint32_t *chans, n_chans; /* the only output channels of start they change (0: all) */
+    int clean;          /* ref is the pristine network without masks */
 };
 
 static void hw_free(ftsa_backend_t *be)
@@ -143,6 +151,9 @@ static ftsa_status_t cm_open(ftsa_backend_t **be, const ftsa_net_t *net, const f
     if (!b)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
     b->pristine = net;
+    b->threads = opts->threads;
+    b->start = net->n_layers;
+    b->clean = 1;
     ftsa_status_t st = ftsa_ref_init(&b->ref, net, err);
     if (st) {
         free(b);
@@ -229,18 +240,48 @@ static void drop_sram_faults(ftsa_backend_t *be)
     be->pf = NULL, be->n_pf = 0, be->upsets = 0;
 }
 
+/* Channels of the start layer the parameter faults change, when they are
+ * few enough that recomputing them one by one beats the whole layer in the
+ * vector kernel: fully connected layers, an eighth of the channels or fewer
+ * (a conv channel alone, recomputed at every position, costs about as much
+ * as the whole layer in the kernel). */
+static void set_channels(ftsa_backend_t *be, const ftsa_net_t *net)
+{
+    be->n_chans = 0;
+    if (be->start >= net->n_layers)
+        return;
+    const ftsa_layer_t *l = &net->layers[be->start];
+    if (l->kind != FTSA_LAYER_FC)
+        return;
+    uint32_t *ch = realloc(be->chans, l->out.c * sizeof *ch);
+    if (!ch)
+        return; /* the whole layer, then */
+    be->chans = ch;
+    uint32_t n = ftsa_changed_channels(be->pristine, net, be->start, ch);
+    if ((uint64_t)n * 8 <= l->out.c)
+        be->n_chans = n;
+}
+
 static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *faults,
                                    ftsa_err_t *err)
 {
+    uint32_t n_layers = be->pristine->n_layers;
     drop_sram_faults(be);
+    be->start = n_layers;
+    be->n_chans = 0;
+    if ((!faults || !faults->n) && be->clean)
+        return FTSA_OK; /* already the fault-free device: a trial that drew nothing costs nothing */
+    be->clean = 0;
     for (uint32_t i = 0; faults && i < faults->n; i++)
         if (faults->v[i].space == FTSA_SPACE_SRAM) {
             drop_faults(be);
+            be->start = 0; /* the timed path runs whole inferences */
             ftsa_status_t st = set_sram_faults(be, faults, err);
             if (ftsa_ref_init(&be->ref, be->pristine, NULL) != FTSA_OK)
                 return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
+            be->clean = 1;
             if (st)
-                drop_sram_faults(be);
+                drop_sram_faults(be), be->start = n_layers;
             return st;
         }
     if (be->tracing && faults && faults->n)
@@ -255,9 +296,12 @@ static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *
         be->has_faulty = 1;
         ftsa_faults_apply_params(faults, &be->faulty);
         net = &be->faulty;
+        be->start = ftsa_first_changed_layer(be->pristine, net);
+        set_channels(be, net);
     }
     if ((st = ftsa_ref_init(&be->ref, net, err)))
         goto fail;
+    be->clean = !be->has_faulty;
     for (uint32_t l = 0; faults && l < net->n_layers; l++) {
         ftsa_act_mask_t *m;
         uint32_t n;
@@ -267,13 +311,19 @@ static ftsa_status_t cm_set_faults(ftsa_backend_t *be, const ftsa_fault_list_t *
         free(m);
         if (st)
             goto fail;
+        if (n)
+            be->clean = 0;
+        if (n && l < be->start)
+            be->start = l, be->n_chans = 0; /* the stored output of layer l changes after it runs */
     }
     return FTSA_OK;
 fail:
     /* Leave a usable, fault-free device behind. */
     drop_faults(be);
+    be->start = n_layers, be->n_chans = 0;
     if (ftsa_ref_init(&be->ref, be->pristine, NULL) != FTSA_OK)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory restoring the device");
+    be->clean = 1;
     return st;
 }
 
@@ -293,8 +343,53 @@ static ftsa_status_t cm_set_access_trace(ftsa_backend_t *be, ftsa_trace_t *t, ft
     return FTSA_OK;
 }
 
+/* The untimed path's classify: over threads, and from the kept fault-free
+ * run when reuse is on.  The timed path (SRAM-space faults) and traced runs
+ * go image by image through the driver's loop: a timed inference starts
+ * from the reloaded SRAM contents, not from a layer boundary, so it is
+ * recomputed whole (only a trial that drew no fault skips it, as the list is
+ * then empty and the device untimed). */
+static ftsa_status_t cm_classify(ftsa_backend_t *be, const ftsa_dataset_t *ds, uint32_t first,
+                                 uint32_t count, uint8_t *pred, uint32_t *correct, int *done,
+                                 ftsa_err_t *err)
+{
+    if (be->timed || be->tracing)
+        return FTSA_OK;
+    *done = 1;
+    be->last_timed = 0;
+    const ftsa_golden_t *g = NULL;
+    if (be->reuse_bytes) {
+        if (!ftsa_golden_matches(&be->gold, ds, first, count)) {
+            ftsa_ref_t pristine;
+            ftsa_status_t st = be->clean ? FTSA_OK : ftsa_ref_init(&pristine, be->pristine, err);
+            if (st)
+                return st;
+            st = ftsa_golden_build(&be->gold, be->clean ? &be->ref : &pristine, ds, first, count,
+                                   be->reuse_bytes, be->threads, err);
+            if (!be->clean)
+                ftsa_ref_free(&pristine);
+            if (st)
+                return st;
+        }
+        g = &be->gold;
+    }
+    ftsa_ref_start_t from = {be->start, be->chans, be->n_chans};
+    return ftsa_ref_classify(&be->ref, ds, first, count, g, &from, be->threads, pred, correct, err);
+}
+
+static ftsa_status_t cm_set_reuse(ftsa_backend_t *be, size_t bytes, ftsa_err_t *err)
+{
+    (void)err;
+    if (bytes != be->reuse_bytes)
+        ftsa_golden_free(&be->gold);
+    be->reuse_bytes = bytes;
+    return FTSA_OK;
+}
+
 static void cm_close(ftsa_backend_t *be)
 {
+    ftsa_golden_free(&be->gold);
+    free(be->chans);
     drop_faults(be);
     hw_free(be);
     free(be);
@@ -309,5 +404,7 @@ const ftsa_backend_ops_t ftsa_backend_cmodel = {
     .layer_stats = cm_layer_stats,
     .set_faults = cm_set_faults,
     .set_access_trace = cm_set_access_trace,
+    .classify = cm_classify,
+    .set_reuse = cm_set_reuse,
     .close = cm_close,
 };

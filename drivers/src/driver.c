@@ -133,6 +133,12 @@ ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint3
     if (first > ds->count || count > ds->count - first)
         return ftsa_fail(err, FTSA_E_INVALID, "images %u..%u requested, the data set has %u",
                          first, first + count, ds->count);
+    if (dev->ops->classify) {
+        int done = 0;
+        ftsa_status_t st = dev->ops->classify(dev->be, ds, first, count, pred, correct, &done, err);
+        if (st || done)
+            return st;
+    }
     int8_t *input = malloc(n);
     if (!input)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
@@ -152,6 +158,11 @@ ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint3
     free(input);
     *correct = ok;
     return st;
+}
+
+ftsa_status_t ftsa_dev_set_reuse(ftsa_dev_t *dev, size_t bytes, ftsa_err_t *err)
+{
+    return dev->ops->set_reuse ? dev->ops->set_reuse(dev->be, bytes, err) : FTSA_OK;
 }
 
 const ftsa_net_t *ftsa_dev_net(const ftsa_dev_t *dev)

@@ -23,6 +23,8 @@ typedef struct {
     int8_t *thr;     /* thresholds expanded to one per output element (NULL if unused) */
     uint32_t kq;     /* groups of four input bytes per output */
     uint32_t oc;     /* output channels */
+    int8_t *wt;      /* fully connected, VNNI: wq as [oc][kq][4] (one channel's groups in a
+                        row, for ftsa_ref_run_channels), else NULL */
 } ftsa_ref_layer_t;
 
 /* Per-network workspace: every layer's output stays readable after a run. */
@@ -35,11 +37,16 @@ typedef struct {
                                 zero point), or a pooling row */
     ftsa_act_mask_t **act_masks; /* per layer: faults of the stored output, or NULL */
     uint32_t *n_act_masks;
+    int borrowed;            /* layer and act_masks belong to another workspace */
 } ftsa_ref_t;
 
 /* Prepare a workspace for net (net must stay alive and unchanged). */
 ftsa_status_t ftsa_ref_init(ftsa_ref_t *ref, const ftsa_net_t *net, ftsa_err_t *err);
 void ftsa_ref_free(ftsa_ref_t *ref);
+/* A second workspace over src's prepared layers and fault masks, with its own
+ * outputs and scratch, so threads can run the same network at once.  src must
+ * stay alive and unchanged while ref runs; free ref with ftsa_ref_free first. */
+ftsa_status_t ftsa_ref_init_worker(ftsa_ref_t *ref, const ftsa_ref_t *src, ftsa_err_t *err);
 
 /* Faulty cells in layer's stored output: after every run of the layer, each
  * listed element becomes ((v & and) | or) ^ xor before anything reads it.
@@ -49,6 +56,15 @@ ftsa_status_t ftsa_ref_set_act_masks(ftsa_ref_t *ref, uint32_t layer, const ftsa
 
 /* Run one inference on a quantized input (ftsa_shape_elems(net->input) values). */
 void ftsa_ref_run(ftsa_ref_t *ref, const int8_t *input);
+/* Run layers [first, n_layers) on in, the input of layer first (the output
+ * of layer first - 1, or the network input when first is 0); the outputs of
+ * the layers before first are left as they were. */
+void ftsa_ref_run_from(ftsa_ref_t *ref, uint32_t first, const int8_t *in);
+/* Recompute only output channels ch[0..n) of weighted layer i from in (its
+ * input) into its stored output, whose other channels are kept as they are
+ * (the caller puts the fault-free ones there), then apply its faults. */
+void ftsa_ref_run_channels(ftsa_ref_t *ref, uint32_t i, const int8_t *in, const uint32_t *ch,
+                           uint32_t n);
 /* Output of layer i from the last run. */
 static inline const int8_t *ftsa_ref_output(const ftsa_ref_t *ref, uint32_t i)
 {

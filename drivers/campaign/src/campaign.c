@@ -102,9 +102,14 @@ ftsa_status_t ftsa_camp_open(const ftsa_camp_config_t *cfg, ftsa_camp_t *camp, f
     st = campaign_hash(camp, err);
     if (st)
         goto fail;
-    ftsa_dev_opts_t opts = {.array_n = cfg->array_n};
+    ftsa_dev_opts_t opts = {.array_n = cfg->array_n, .threads = cfg->threads};
     st = ftsa_dev_open(cfg->backend, &camp->net, &opts, &camp->dev, err);
     if (st)
+        goto fail;
+    /* Every trial classifies the same images: keep their fault-free run. */
+    if (!cfg->no_reuse &&
+        (st = ftsa_dev_set_reuse(camp->dev, cfg->golden_bytes ? cfg->golden_bytes : FTSA_CAMP_GOLDEN_BYTES,
+                                 err)))
         goto fail;
     st = ftsa_dev_classify(camp->dev, &camp->ds, cfg->first, cfg->images, NULL, &camp->base_correct,
                            err);

@@ -7,6 +7,7 @@
 #ifndef FTSA_DRIVER_H
 #define FTSA_DRIVER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ftsa/dataset.h"
@@ -18,6 +19,8 @@
 typedef struct {
     uint32_t array_n;       /* systolic array side (hardware back ends); 0 = default 8 */
     const char *trace_path; /* waveform file (RTL back ends), NULL for none */
+    uint32_t threads;       /* threads of ftsa_dev_classify (back ends that have them);
+                               0 = every online core */
 } ftsa_dev_opts_t;
 
 /* Per-layer counters a back end may report (zero where it has none). */
@@ -48,6 +51,14 @@ typedef struct {
      * (replacing its contents), or stop with NULL.  NULL if the back end
      * cannot (docs/formats.md, "Access traces"). */
     ftsa_status_t (*set_access_trace)(ftsa_backend_t *be, ftsa_trace_t *t, ftsa_err_t *err);
+    /* Classify images (see ftsa_dev_classify) the back end's own way (threads,
+     * the kept fault-free run); sets *done to 0 to leave it to the driver's
+     * image-by-image loop.  The range is checked.  May be NULL. */
+    ftsa_status_t (*classify)(ftsa_backend_t *be, const ftsa_dataset_t *ds, uint32_t first,
+                              uint32_t count, uint8_t *pred, uint32_t *correct, int *done,
+                              ftsa_err_t *err);
+    /* See ftsa_dev_set_reuse.  May be NULL. */
+    ftsa_status_t (*set_reuse)(ftsa_backend_t *be, size_t bytes, ftsa_err_t *err);
     void (*close)(ftsa_backend_t *be);
 } ftsa_backend_ops_t;
 
@@ -79,6 +90,15 @@ ftsa_status_t ftsa_dev_set_faults(ftsa_dev_t *dev, const ftsa_fault_list_t *faul
  * pred (may be NULL) and the number of correct ones to *correct. */
 ftsa_status_t ftsa_dev_classify(ftsa_dev_t *dev, const ftsa_dataset_t *ds, uint32_t first,
                                 uint32_t count, uint8_t *pred, uint32_t *correct, ftsa_err_t *err);
+/* Golden-run reuse for ftsa_dev_classify: keep the fault-free outputs of
+ * the layers of the classified images (at most bytes of them; 0 turns reuse
+ * off and frees them) and start each classify at the first layer the faults
+ * in force can change; with no effective fault, classify costs nothing.
+ * The results are those of the full computation.  After a reused classify
+ * the layer outputs (ftsa_dev_layer_output) are unspecified.  The images are
+ * recognized by ds's buffers, first and count: do not change a data set's
+ * contents in place while reuse is on.  A back end without reuse ignores it. */
+ftsa_status_t ftsa_dev_set_reuse(ftsa_dev_t *dev, size_t bytes, ftsa_err_t *err);
 /* Record the SRAM access trace of each following inference into t (owned by
  * the caller, initialized), or stop with NULL; FTSA_E_UNSUPPORTED when the
  * back end has no cycle-level model. */

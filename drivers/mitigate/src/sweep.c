@@ -66,7 +66,7 @@ ftsa_status_t ftsa_mit_sweep_base(const ftsa_mit_sweep_t *sw, const ftsa_net_t *
 {
     ftsa_status_t st = check_sweep(sw, err);
     ftsa_dev_t *dev;
-    ftsa_dev_opts_t opts = {.array_n = sw->array_n};
+    ftsa_dev_opts_t opts = {.array_n = sw->array_n, .threads = sw->threads};
     if (!st)
         st = ftsa_dev_open(sw->backend ? sw->backend : "cmodel", net, &opts, &dev, err);
     if (st)
@@ -86,10 +86,15 @@ ftsa_status_t ftsa_mit_sweep_run(const ftsa_mit_sweep_t *sw, const ftsa_net_t *n
     if (st)
         return st;
     ftsa_dev_t *dev;
-    ftsa_dev_opts_t opts = {.array_n = sw->array_n};
+    ftsa_dev_opts_t opts = {.array_n = sw->array_n, .threads = sw->threads};
     st = ftsa_dev_open(sw->backend ? sw->backend : "cmodel", net, &opts, &dev, err);
     if (st)
         return st;
+    /* every trial classifies the same images: keep their fault-free run */
+    if ((st = ftsa_dev_set_reuse(dev, FTSA_CAMP_GOLDEN_BYTES, err))) {
+        ftsa_dev_close(dev);
+        return st;
+    }
     ftsa_fault_list_t list;
     ftsa_faults_init(&list);
     uint32_t correct;
@@ -148,6 +153,7 @@ ftsa_status_t ftsa_mit_sweep_from_camp(const ftsa_camp_config_t *cfg, ftsa_mit_s
     sw->n_rates = cfg->n_rates;
     memcpy(sw->rates, cfg->rates, cfg->n_rates * sizeof cfg->rates[0]);
     sw->trials = cfg->trials;
+    sw->threads = cfg->threads;
     sw->seed = cfg->seed;
     sw->first = cfg->first;
     sw->images = cfg->images;

@@ -59,7 +59,15 @@ typedef struct {
     int sram;
     ftsa_mem_t memory;
     uint32_t words_first, words_count; /* words_count 0: the whole memory */
+    /* How, not what (no config keys, not hashed: the results do not depend on them). */
+    uint32_t threads;    /* classify threads of this process; 0 = every online core */
+    int no_reuse;        /* 1: every trial recomputes every layer (benchmarks, tests) */
+    size_t golden_bytes; /* bound of the kept fault-free run; 0 = FTSA_CAMP_GOLDEN_BYTES */
 } ftsa_camp_config_t;
+
+/* Default bound of the fault-free layer outputs a campaign keeps (per
+ * process): LeNet-5 needs 9.3 kB per image, 4.6 MB for 500 images. */
+#define FTSA_CAMP_GOLDEN_BYTES ((size_t)64 << 20)
 
 void ftsa_camp_config_defaults(ftsa_camp_config_t *cfg);
 /* Set one key from text; where names the source ("file.cfg:12" or

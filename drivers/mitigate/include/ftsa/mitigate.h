@@ -63,6 +63,7 @@ typedef struct {
     uint64_t seed;
     const ftsa_dataset_t *ds; /* not owned */
     uint32_t first, images;   /* images [first, first + images) of ds */
+    uint32_t threads;         /* classify threads; 0 = every online core (same results) */
 } ftsa_mit_sweep_t;
 
 /* Defaults: cmodel, tensor-space bit flips in the weights of all layers,
