@@ -3,7 +3,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config check zlib1g-dev libopenblas-dev verilator iverilog yosys
       gnuplot-nox libopenmpi-dev openmpi-bin libsystemc-dev dataset-fashion-mnist
-      python3-numpy"
+      python3-numpy clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

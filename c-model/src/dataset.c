@@ -4,15 +4,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
+
+#include "ftsa/fileio.h"
 
 #define IDX_U8_IMAGES 0x00000803u
 #define IDX_U8_LABELS 0x00000801u
 #define MAX_ITEMS 1000000u
 #define MAX_SIDE 1024u
+/* Largest pixel block loaded (docs/formats.md): 1 GiB, 21 times Fashion-MNIST's
+ * training set. */
+#define MAX_PIXELS (1ull << 30)
 
-static ftsa_status_t read_exact(gzFile f, const char *path, void *dst, size_t n, const char *what,
-                                ftsa_err_t *err)
+/* Read n bytes, the ones from offset before of a total-byte field. */
+static ftsa_status_t read_part(gzFile f, const char *path, void *dst, size_t n, const char *what,
+                               size_t before, size_t total, ftsa_err_t *err)
 {
     size_t got = 0;
     while (got < n) {
@@ -26,10 +33,64 @@ static ftsa_status_t read_exact(gzFile f, const char *path, void *dst, size_t n,
         }
         if (r == 0)
             return ftsa_fail(err, FTSA_E_FORMAT,
-                             "%s: truncated: %s needs %zu bytes, only %zu present", path, what, n,
-                             got);
+                             "%s: truncated: %s needs %zu bytes, only %zu present", path, what,
+                             total, before + got);
         got += (size_t)r;
     }
+    return FTSA_OK;
+}
+
+static ftsa_status_t read_exact(gzFile f, const char *path, void *dst, size_t n, const char *what,
+                                ftsa_err_t *err)
+{
+    return read_part(f, path, dst, n, what, 0, n, err);
+}
+
+/* Read n bytes into a malloc'd *dst (caller frees), growing the buffer as the
+ * data arrives: a header that declares more than the file holds costs at
+ * most twice what is really there before "truncated" is reported. */
+static ftsa_status_t read_alloc(gzFile f, const char *path, uint8_t **dst, size_t n,
+                                const char *what, ftsa_err_t *err)
+{
+    size_t cap = n < (1u << 20) ? (n ? n : 1) : (1u << 20), got = 0;
+    uint8_t *b = malloc(cap);
+    ftsa_status_t st = FTSA_OK;
+    while (b && got < n && !st) {
+        if (got == cap) {
+            size_t grow = cap > n / 2 ? n : cap * 2;
+            uint8_t *g = realloc(b, grow);
+            if (!g)
+                break;
+            b = g;
+            cap = grow;
+        }
+        size_t part = cap - got;
+        st = read_part(f, path, b + got, part, what, got, n, err);
+        got += part;
+    }
+    if (!st && got < n) {
+        free(b);
+        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory for %zu bytes of %s", path, n,
+                         what);
+    }
+    if (st) {
+        free(b);
+        return st;
+    }
+    *dst = b;
+    return FTSA_OK;
+}
+
+/* The compressed file cannot hold more than FTSA_ZLIB_MAX_RATIO times its size. */
+static ftsa_status_t check_ratio(const char *path, uint64_t need, const char *what,
+                                 ftsa_err_t *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        need > (uint64_t)sb.st_size * FTSA_ZLIB_MAX_RATIO)
+        return ftsa_fail(err, FTSA_E_FORMAT, "%s: header declares %llu bytes of %s, more than a "
+                         "%lld-byte file can hold even compressed", path, (unsigned long long)need,
+                         what, (long long)sb.st_size);
     return FTSA_OK;
 }
 
@@ -85,15 +146,18 @@ static ftsa_status_t load_images(const char *path, ftsa_dataset_t *ds, ftsa_err_
     if (!st && (d[1] == 0 || d[2] == 0 || d[1] > MAX_SIDE || d[2] > MAX_SIDE))
         st = ftsa_fail(err, FTSA_E_FORMAT, "%s: image size %ux%u outside 1..%u", path, d[1], d[2],
                        MAX_SIDE);
+    uint64_t n = (uint64_t)d[0] * d[1] * d[2];
+    if (!st && n > MAX_PIXELS)
+        st = ftsa_fail(err, FTSA_E_FORMAT, "%s: %ux%ux%u = %llu pixels, over the limit of %llu",
+                       path, d[0], d[1], d[2], (unsigned long long)n,
+                       (unsigned long long)MAX_PIXELS);
+    if (!st)
+        st = check_ratio(path, n, "pixels", err);
     if (!st) {
         ds->count = d[0];
         ds->rows = d[1];
         ds->cols = d[2];
-        size_t n = (size_t)d[0] * d[1] * d[2];
-        ds->images = malloc(n);
-        if (!ds->images)
-            st = ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory for %zu pixels", path, n);
-        else if (!(st = read_exact(f, path, ds->images, n, "the pixel data", err)))
+        if (!(st = read_alloc(f, path, &ds->images, (size_t)n, "the pixel data", err)))
             st = expect_end(f, path, err);
     }
     gzclose(f);
@@ -109,13 +173,10 @@ static ftsa_status_t load_labels(const char *path, ftsa_dataset_t *ds, ftsa_err_
     ftsa_status_t st = read_header(f, path, IDX_U8_LABELS, 1, &n, err);
     if (!st && n != ds->count)
         st = ftsa_fail(err, FTSA_E_FORMAT, "%s: %u labels for %u images", path, n, ds->count);
-    if (!st) {
-        ds->labels = malloc(n);
-        if (!ds->labels)
-            st = ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory for %u labels", path, n);
-        else
-            st = read_exact(f, path, ds->labels, n, "the labels", err);
-    }
+    if (!st)
+        st = check_ratio(path, n, "labels", err);
+    if (!st)
+        st = read_alloc(f, path, &ds->labels, n, "the labels", err);
     for (uint32_t i = 0; !st && i < n; i++)
         if (ds->labels[i] > 9)
             st = ftsa_fail(err, FTSA_E_FORMAT, "%s: label %u of item %u is not a class 0..9", path,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ftsa/fileio.h"
+#include "ftsa/numparse.h"
 #include "ftsa/rng.h"
 
 static const char *const kind_names[] = {"sa0", "sa1", "flip", "seu", "rd"};
@@ -107,17 +108,19 @@ ftsa_status_t ftsa_faults_check_tensor(const ftsa_fault_list_t *list, const ftsa
 
 /* ---- text format ------------------------------------------------------------ */
 
+/* Decimal or 0x hex only (ftsa/numparse.h): "010" is an error, not octal 8. */
 static int parse_u64(const char *tok, uint64_t *v)
 {
-    char *end;
-    if (!isdigit((unsigned char)tok[0]))
-        return -1;
-    errno = 0;
-    unsigned long long x = strtoull(tok, &end, 0);
-    if (errno || *end)
-        return -1;
-    *v = x;
-    return 0;
+    return ftsa_parse_u64(tok, v) ? -1 : 0;
+}
+
+static ftsa_status_t bad_number(ftsa_err_t *err, const char *what, const char *tok,
+                                ftsa_num_status_t ns, uint64_t max)
+{
+    if (ns == FTSA_NUM_LEADING_ZERO)
+        return ftsa_fail(err, FTSA_E_FORMAT, "%s '%s' %s", what, tok, ftsa_num_reason(ns));
+    return ftsa_fail(err, FTSA_E_FORMAT, "%s '%s' is not an integer in 0..%llu", what, tok,
+                     (unsigned long long)max);
 }
 
 static int lookup(const char *tok, const char *const *names, int n)
@@ -176,7 +179,10 @@ static ftsa_status_t parse_line(char *line, uint32_t lineno, ftsa_fault_list_t *
     if (n == 0)
         return FTSA_OK;
     if (!strcmp(tok[0], "seed")) {
-        if (n != 2 || parse_u64(tok[1], &list->seed))
+        ftsa_num_status_t ns = n == 2 ? ftsa_parse_u64(tok[1], &list->seed) : FTSA_NUM_SYNTAX;
+        if (ns == FTSA_NUM_LEADING_ZERO)
+            return ftsa_fail(err, FTSA_E_FORMAT, "seed '%s' %s", tok[1], ftsa_num_reason(ns));
+        if (ns)
             return ftsa_fail(err, FTSA_E_FORMAT, "'seed' takes one non-negative integer");
         return FTSA_OK;
     }
@@ -193,27 +199,25 @@ static ftsa_status_t parse_line(char *line, uint32_t lineno, ftsa_fault_list_t *
     if (st)
         return st;
     uint64_t v;
-    if (parse_u64(tok[2], &v) || v > UINT32_MAX)
-        return ftsa_fail(err, FTSA_E_FORMAT, "index '%s' is not an integer in 0..%u", tok[2],
-                         UINT32_MAX);
+    ftsa_num_status_t ns = ftsa_parse_uint(tok[2], UINT32_MAX, &v);
+    if (ns)
+        return bad_number(err, "index", tok[2], ns, UINT32_MAX);
     f.index = (uint32_t)v;
     /* Tensor elements are at most 32 bits; SRAM words are wider (the back end
      * checks the word width of its memories). */
     uint32_t max_bit = f.space == FTSA_SPACE_SRAM ? FTSA_FAULT_MAX_WORD_BITS - 1 : 31;
-    if (parse_u64(tok[3], &v) || v > max_bit)
-        return ftsa_fail(err, FTSA_E_FORMAT, "bit '%s' is not an integer in 0..%u", tok[3], max_bit);
+    if ((ns = ftsa_parse_uint(tok[3], max_bit, &v)))
+        return bad_number(err, "bit", tok[3], ns, max_bit);
     f.bit = (uint32_t)v;
     int have_cycle = 0, have_p = 0;
     for (int i = 4; i < n; i++) {
         if (tok[i][0] == '@' && !have_cycle) {
-            if (parse_u64(tok[i] + 1, &f.cycle))
-                return ftsa_fail(err, FTSA_E_FORMAT, "cycle '%s' is not an integer", tok[i] + 1);
+            if ((ns = ftsa_parse_u64(tok[i] + 1, &f.cycle)))
+                return ftsa_fail(err, FTSA_E_FORMAT, "cycle '%s' %s", tok[i] + 1,
+                                 ftsa_num_reason(ns));
             have_cycle = 1;
         } else if (!strncmp(tok[i], "p=", 2) && !have_p) {
-            char *end;
-            errno = 0;
-            f.prob = strtod(tok[i] + 2, &end);
-            if (errno || *end || end == tok[i] + 2 || !(f.prob > 0.0 && f.prob <= 1.0))
+            if (ftsa_parse_double(tok[i] + 2, &f.prob) || !(f.prob > 0.0 && f.prob <= 1.0))
                 return ftsa_fail(err, FTSA_E_FORMAT, "probability '%s' is not in (0, 1]",
                                  tok[i] + 2);
             have_p = 1;
@@ -302,15 +306,16 @@ ftsa_status_t ftsa_faults_write(const ftsa_fault_list_t *list, FILE *out, ftsa_e
 
 ftsa_status_t ftsa_faults_save(const ftsa_fault_list_t *list, const char *path, ftsa_err_t *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", path, strerror(errno));
-    ftsa_status_t st = ftsa_faults_write(list, f, err);
-    if (fclose(f) != 0 && !st)
-        st = ftsa_fail(err, FTSA_E_IO, "%s: write failed: %s", path, strerror(errno));
+    ftsa_atomic_t a;
+    ftsa_status_t st = ftsa_atomic_begin(&a, path, err);
     if (st)
+        return st;
+    if ((st = ftsa_faults_write(list, a.f, err))) {
+        ftsa_atomic_abort(&a);
         ftsa_err_prefix(err, "%s: ", path);
-    return st;
+        return st;
+    }
+    return ftsa_atomic_commit(&a, 1, err);
 }
 
 /* ---- drawing faults ---------------------------------------------------------- */

@@ -275,9 +275,21 @@ static ftsa_status_t decode_layer(reader_t *r, ftsa_layer_t *l, ftsa_err_t *err)
         (st = get_f32(r, &l->in_scale, err)) || (st = get_f32(r, &l->out_scale, err)) ||
         (st = get_zp(r, &l->in_zp, err)) || (st = get_zp(r, &l->out_zp, err)))
         return st;
+    if (reserved)
+        return ftsa_fail(err, FTSA_E_FORMAT, "reserved header byte is %u, must be 0", reserved);
     if (l->kh > FTSA_MAX_KERNEL || l->kw > FTSA_MAX_KERNEL)
         return ftsa_fail(err, FTSA_E_FORMAT, "kernel %ux%u is absurd (limit %u)", l->kh, l->kw,
                          FTSA_MAX_KERNEL);
+    /* docs/formats.md: max pool has window and stride but no padding; fc,
+     * global average pool and flatten have no geometry at all. */
+    if (l->kind == FTSA_LAYER_MAXPOOL && l->pad)
+        return ftsa_fail(err, FTSA_E_FORMAT, "max pool with padding %u (max pool takes none)",
+                         l->pad);
+    if (l->kind != FTSA_LAYER_CONV2D && l->kind != FTSA_LAYER_MAXPOOL &&
+        (l->kh || l->kw || l->stride || l->pad))
+        return ftsa_fail(err, FTSA_E_FORMAT, "%s with kernel %ux%u, stride %u, padding %u (all "
+                         "must be 0)", ftsa_layer_kind_name(l->kind), l->kh, l->kw, l->stride,
+                         l->pad);
     if (ftsa_layer_has_weights(l)) {
         uint32_t oc = l->out.c;
         if ((uint64_t)ftsa_layer_fan_in(l) * oc > FTSA_MAX_ELEMS)
@@ -289,6 +301,10 @@ static ftsa_status_t decode_layer(reader_t *r, ftsa_layer_t *l, ftsa_err_t *err)
             (st = get_array(r, (void **)&l->shift, oc, 1, "shifts", err)) ||
             (st = get_array(r, (void **)&l->w_scale, oc, 4, "weight scales", err)))
             return st;
+        for (uint32_t c = 0; c < oc; c++)
+            if (l->multiplier[c] != 0 && l->multiplier[c] < (INT32_C(1) << 30))
+                return ftsa_fail(err, FTSA_E_FORMAT, "channel %u: multiplier %d outside "
+                                 "[2^30, 2^31) and not 0", c, l->multiplier[c]);
     }
     uint32_t nt = ftsa_layer_thr_count(l);
     if (nt && (st = get_array(r, (void **)&l->thr, nt, 1, "thresholds", err)))
@@ -363,9 +379,12 @@ ftsa_status_t ftsa_model_decode(const uint8_t *buf, size_t len, ftsa_net_t *net,
     if (memcmp(buf, FTSA_MODEL_MAGIC, 4) != 0)
         return ftsa_fail(err, FTSA_E_FORMAT, "bad magic: not an .ftsa model file");
     uint32_t version = (uint32_t)buf[4] | (uint32_t)buf[5] << 8;
+    uint32_t flags = (uint32_t)buf[6] | (uint32_t)buf[7] << 8;
     if (version < 1 || version > FTSA_MODEL_VERSION)
         return ftsa_fail(err, FTSA_E_FORMAT, "unsupported version %u (this build reads 1..%u)",
                          version, FTSA_MODEL_VERSION);
+    if (flags)
+        return ftsa_fail(err, FTSA_E_FORMAT, "unknown flags 0x%04x (must be 0)", flags);
     uint32_t ulen = le32(buf + 8), clen = le32(buf + 12), crc = le32(buf + 16);
     if (ulen > MAX_PAYLOAD)
         return ftsa_fail(err, FTSA_E_FORMAT, "payload of %u bytes is absurd (limit %u)", ulen,
@@ -377,17 +396,10 @@ ftsa_status_t ftsa_model_decode(const uint8_t *buf, size_t len, ftsa_net_t *net,
     if (clen < len - HEADER_LEN)
         return ftsa_fail(err, FTSA_E_FORMAT, "%zu trailing bytes after the compressed payload",
                          len - HEADER_LEN - clen);
-    uint8_t *payload = malloc(ulen ? ulen : 1);
-    if (!payload)
-        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for a %u-byte payload", ulen);
-    uLongf got = ulen;
-    int zst = uncompress(payload, &got, buf + HEADER_LEN, clen);
-    if (zst != Z_OK || got != ulen) {
-        free(payload);
-        return ftsa_fail(err, FTSA_E_FORMAT,
-                         "compressed payload is corrupt (zlib: %s; %lu of %u bytes recovered)",
-                         zst == Z_OK ? "size mismatch" : zError(zst), (unsigned long)got, ulen);
-    }
+    uint8_t *payload;
+    ftsa_status_t zst = ftsa_inflate_exact(buf + HEADER_LEN, clen, ulen, &payload, err);
+    if (zst)
+        return zst;
     uint32_t actual = (uint32_t)crc32(0L, payload, ulen);
     if (actual != crc) {
         free(payload);
@@ -424,7 +436,7 @@ ftsa_status_t ftsa_model_load(const char *path, ftsa_net_t *net, ftsa_err_t *err
     ftsa_net_init(net);
     uint8_t *buf;
     size_t len;
-    ftsa_status_t st = ftsa_read_file(path, HEADER_LEN + (size_t)MAX_PAYLOAD * 2, &buf, &len, err);
+    ftsa_status_t st = ftsa_read_file(path, HEADER_LEN + (size_t)MAX_PAYLOAD + (MAX_PAYLOAD >> 8) + 4096, &buf, &len, err);
     if (st)
         return st;
     st = ftsa_model_decode(buf, len, net, err);

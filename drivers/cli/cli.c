@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "ftsa/driver.h"
+#include "ftsa/numparse.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -25,16 +26,16 @@ void ftsa_cli_error(const char *cmd, const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* Decimal or 0x hex (ftsa/numparse.h): "010" is refused, never octal 8. */
 int ftsa_cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 0);
-    if (errno || end == text || *end || text[0] == '-') {
-        ftsa_cli_error(cmd, "%s: '%s' is not a non-negative integer", opt, text);
+    ftsa_num_status_t st = ftsa_parse_u64(text, out);
+    if (st) {
+        ftsa_cli_error(cmd, "%s: '%s' %s", opt, text,
+                       st == FTSA_NUM_SYNTAX ? "is not a non-negative integer (decimal or 0x hex)"
+                                             : ftsa_num_reason(st));
         return -1;
     }
-    *out = v;
     return 0;
 }
 
@@ -54,14 +55,12 @@ int ftsa_cli_u32(const char *cmd, const char *opt, const char *text, uint32_t mi
 
 int ftsa_cli_double(const char *cmd, const char *opt, const char *text, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || *end) {
-        ftsa_cli_error(cmd, "%s: '%s' is not a number", opt, text);
+    ftsa_num_status_t st = ftsa_parse_double(text, out);
+    if (st) {
+        ftsa_cli_error(cmd, "%s: '%s' is not a %snumber", opt, text,
+                       st == FTSA_NUM_RANGE ? "finite " : "");
         return -1;
     }
-    *out = v;
     return 0;
 }
 

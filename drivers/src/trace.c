@@ -18,6 +18,11 @@
  * small enough that a corrupt header cannot make the loader allocate absurdly. */
 #define TRC_MAX_PAYLOAD (1ull << 30)
 #define TRC_MAX_FILE (TRC_MAX_PAYLOAD + (TRC_MAX_PAYLOAD >> 8) + 4096u)
+/* Most accesses and command marks a file may hold: 1 GiB and 96 MiB in
+ * memory (16 and 24 bytes each), so a small, highly compressed file cannot
+ * make the loader take more (docs/formats.md). */
+#define TRC_MAX_ACCESSES (1ull << 26)
+#define TRC_MAX_MARKS (1ull << 22)
 /* Smallest encoding of one access (two one-byte varints) and one mark. */
 #define TRC_MIN_ACCESS 2u
 #define TRC_MIN_MARK 10u
@@ -264,7 +269,7 @@ ftsa_status_t ftsa_trace_save(const ftsa_trace_t *t, const char *path, ftsa_err_
                          "ftsa_trace_finish before saving)", path);
     trc_out_t p = {0};
     encode_payload(t, &p);
-    if (p.oom || p.len > TRC_MAX_PAYLOAD) {
+    if (p.oom || p.len > TRC_MAX_PAYLOAD || t->n > TRC_MAX_ACCESSES || t->n_marks > TRC_MAX_MARKS) {
         free(p.buf);
         return ftsa_fail(err, FTSA_E_NOMEM, "%s: trace too large to save (%zu accesses)", path,
                          t->n);
@@ -397,6 +402,10 @@ static ftsa_status_t check_header(const uint8_t *buf, size_t len, trc_header_t *
         return ftsa_fail(err, FTSA_E_FORMAT, "counts inconsistent: %" PRIu64 " accesses and %"
                          PRIu64 " commands cannot fit a %" PRIu64 "-byte payload", h->n,
                          h->n_marks, h->ulen);
+    if (h->n > TRC_MAX_ACCESSES || h->n_marks > TRC_MAX_MARKS)
+        return ftsa_fail(err, FTSA_E_FORMAT, "%" PRIu64 " accesses and %" PRIu64 " commands: over "
+                         "the limits of %llu and %llu", h->n, h->n_marks,
+                         (unsigned long long)TRC_MAX_ACCESSES, (unsigned long long)TRC_MAX_MARKS);
     if (h->clen > len - TRC_HEADER_LEN)
         return ftsa_fail(err, FTSA_E_FORMAT, "truncated: header announces %" PRIu64
                          " compressed bytes, file holds %zu", h->clen, len - TRC_HEADER_LEN);
@@ -406,24 +415,20 @@ static ftsa_status_t check_header(const uint8_t *buf, size_t len, trc_header_t *
     return FTSA_OK;
 }
 
-static ftsa_status_t decode(const uint8_t *buf, size_t len, ftsa_trace_t *t, ftsa_err_t *err)
+ftsa_status_t ftsa_trace_decode(const uint8_t *buf, size_t len, ftsa_trace_t *t, ftsa_err_t *err)
 {
-    trc_header_t h;
+    ftsa_trace_init(t, 0);
+    trc_header_t h = {0};
     ftsa_status_t st = check_header(buf, len, &h, err);
     if (st)
         return st;
-    uint8_t *payload = malloc(h.ulen ? h.ulen : 1);
-    if (!payload)
-        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for a %" PRIu64 "-byte payload",
-                         h.ulen);
-    /* zlib refuses a zero-length output buffer even for an empty stream. */
-    uLongf got = h.ulen ? (uLongf)h.ulen : 1;
-    int zst = uncompress(payload, &got, buf + TRC_HEADER_LEN, (uLong)h.clen);
-    if (zst != Z_OK || got != h.ulen)
-        st = ftsa_fail(err, FTSA_E_FORMAT, "compressed payload is corrupt (zlib: %s; %lu of %"
-                       PRIu64 " bytes recovered)", zst == Z_OK ? "size mismatch" : zError(zst),
-                       (unsigned long)got, h.ulen);
-    else if (trc_crc(buf, payload, h.ulen) != h.crc)
+    /* Inflated into a buffer that grows with the output, never past h.ulen,
+     * and h.ulen is checked against the compressed size first. */
+    uint8_t *payload;
+    if ((st = ftsa_inflate_exact(buf + TRC_HEADER_LEN, (size_t)h.clen, (size_t)h.ulen, &payload,
+                                 err)))
+        return st;
+    if (trc_crc(buf, payload, h.ulen) != h.crc)
         st = ftsa_fail(err, FTSA_E_FORMAT, "CRC mismatch: stored %08x, computed %08x", h.crc,
                        trc_crc(buf, payload, h.ulen));
     if (!st) {
@@ -454,7 +459,7 @@ ftsa_status_t ftsa_trace_load(const char *path, ftsa_trace_t *t, ftsa_err_t *err
     ftsa_status_t st = ftsa_read_file(path, TRC_MAX_FILE, &buf, &len, err);
     if (st)
         return st;
-    st = decode(buf, len, t, err);
+    st = ftsa_trace_decode(buf, len, t, err);
     free(buf);
     if (st)
         ftsa_err_prefix(err, "%s: ", path);

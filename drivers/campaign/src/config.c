@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ftsa/campaign.h"
+#include "ftsa/fileio.h"
+#include "ftsa/numparse.h"
 
 static const char *const keys[] = {
     "model", "backend", "data", "out", "faults", "tensors", "layers", "bits", "ber", "count",
@@ -69,23 +71,18 @@ static ftsa_status_t for_items(const char *value, item_fn fn, void *ctx, const c
     return FTSA_OK;
 }
 
+/* Decimal or 0x hex only (ftsa/numparse.h): "010" is refused, never octal. */
+#define INT_SYNTAX " (integers are decimal or 0x hex, without a leading zero)"
+
 static int parse_u64(const char *s, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!isdigit((unsigned char)s[0]))
-        return -1;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
+    return ftsa_parse_u64(s, out) ? -1 : 0;
 }
 
 static int parse_u32(const char *s, uint32_t *out)
 {
     uint64_t v;
-    if (parse_u64(s, &v) || v > UINT32_MAX)
+    if (ftsa_parse_uint(s, UINT32_MAX, &v))
         return -1;
     *out = (uint32_t)v;
     return 0;
@@ -93,13 +90,7 @@ static int parse_u32(const char *s, uint32_t *out)
 
 static int parse_double(const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return ftsa_parse_double(s, out) ? -1 : 0;
 }
 
 static int parse_bool(const char *s, int *out)
@@ -145,7 +136,7 @@ static ftsa_status_t layer_item(void *ctx, const char *item, const char *where, 
     ftsa_camp_config_t *cfg = ctx;
     uint32_t l;
     if (parse_u32(item, &l) || l >= FTSA_MAX_LAYERS)
-        return BAD("%s: key '%s': '%s' is not a layer index (0..%u) or 'all'", where, key, item,
+        return BAD("%s: key '%s': '%s' is not a layer index (0..%u) or 'all'" INT_SYNTAX, where, key, item,
                    FTSA_MAX_LAYERS - 1);
     for (uint32_t i = 0; i < cfg->n_layers; i++)
         if (cfg->layers[i] == l)
@@ -173,7 +164,7 @@ static ftsa_status_t bit_item(void *ctx, const char *item, const char *where, co
         a[0] = '\0';
     }
     if (parse_u32(a, &lo) || parse_u32(b, &hi) || lo > hi || hi > 31)
-        return BAD("%s: key '%s': '%s' is not a bit (0..31), a range like 4-7, 'msb' or 'all'",
+        return BAD("%s: key '%s': '%s' is not a bit (0..31), a range like 4-7, 'msb' or 'all'" INT_SYNTAX,
                    where, key, item);
     for (uint32_t i = lo; i <= hi; i++)
         *(uint32_t *)ctx |= 1u << i;
@@ -303,15 +294,22 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
         return BAD("%s: key 'memory': '%s' is not weight, act, acc, param or thr", where, value);
     }
     if (!strcmp(key, "words")) {
-        unsigned long long a, z;
-        int used = 0;
+        uint64_t a, z;
         if (!strcmp(value, "all")) {
             cfg->words_first = cfg->words_count = 0;
             return FTSA_OK;
         }
-        if (sscanf(value, "%llu-%llu%n", &a, &z, &used) != 2 || value[used] || z < a ||
-            z >= UINT32_MAX)
-            return BAD("%s: key 'words': '%s' is not 'all' or a range A-B", where, value);
+        char first[32];
+        const char *dash = strchr(value, '-');
+        size_t alen = dash ? (size_t)(dash - value) : 0;
+        if (alen < sizeof first) {
+            memcpy(first, value, alen);
+            first[alen] = '\0';
+        }
+        if (!dash || alen >= sizeof first || ftsa_parse_u64(first, &a) ||
+            ftsa_parse_u64(dash + 1, &z) || z < a || z >= UINT32_MAX)
+            return BAD("%s: key 'words': '%s' is not 'all' or a range A-B" INT_SYNTAX, where,
+                       value);
         cfg->words_first = (uint32_t)a;
         cfg->words_count = (uint32_t)(z - a + 1);
         return FTSA_OK;
@@ -351,7 +349,7 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
             return FTSA_OK;
         }
         if (parse_u32(value, &u) || u < 1 || u > FTSA_CAMP_MAX_TRIALS)
-            return BAD("%s: key 'trials': '%s' is not 'auto' or an integer in 1..%u", where, value,
+            return BAD("%s: key 'trials': '%s' is not 'auto' or an integer in 1..%u" INT_SYNTAX, where, value,
                        FTSA_CAMP_MAX_TRIALS);
         cfg->trials = u;
         return FTSA_OK;
@@ -365,7 +363,7 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
     if (!strcmp(key, "images") || !strcmp(key, "first")) {
         int images = key[0] == 'i';
         if (parse_u32(value, &u) || (images && u < 1))
-            return BAD("%s: key '%s': '%s' is not %s", where, key, value,
+            return BAD("%s: key '%s': '%s' is not %s" INT_SYNTAX, where, key, value,
                        images ? "a positive integer" : "a non-negative integer");
         *(images ? &cfg->images : &cfg->first) = u;
         return FTSA_OK;
@@ -373,7 +371,7 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
     if (!strcmp(key, "seed")) {
         uint64_t s;
         if (parse_u64(value, &s))
-            return BAD("%s: key 'seed': '%s' is not a non-negative integer", where, value);
+            return BAD("%s: key 'seed': '%s' is not a non-negative integer" INT_SYNTAX, where, value);
         cfg->seed = s;
         return FTSA_OK;
     }
@@ -386,7 +384,7 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
     }
     if (!strcmp(key, "array")) {
         if (parse_u32(value, &u) || u < 2 || u > 64)
-            return BAD("%s: key 'array': '%s' is not an integer in 2..64", where, value);
+            return BAD("%s: key 'array': '%s' is not an integer in 2..64" INT_SYNTAX, where, value);
         cfg->array_n = u;
         return FTSA_OK;
     }
@@ -421,24 +419,29 @@ ftsa_status_t ftsa_camp_config_set_flag(ftsa_camp_config_t *cfg, const char *fla
     return ftsa_camp_config_set(cfg, key, value, where, err);
 }
 
-ftsa_status_t ftsa_camp_config_read(ftsa_camp_config_t *cfg, const char *path, ftsa_err_t *err)
+ftsa_status_t ftsa_camp_config_parse(ftsa_camp_config_t *cfg, const char *text, size_t len,
+                                     const char *name, ftsa_err_t *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
     char line[4096];
     unsigned lineno = 0;
     ftsa_status_t st = FTSA_OK;
-    while (!st && fgets(line, sizeof line, f)) {
+    for (size_t pos = 0; pos < len && !st;) {
         lineno++;
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t llen = nl ? (size_t)(nl - (text + pos)) : len - pos;
         char where[FTSA_CAMP_PATH_LEN + 32];
-        snprintf(where, sizeof where, "%s:%u", path, lineno);
-        size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            st = ftsa_fail(err, FTSA_E_FORMAT, "%s: line longer than %zu characters", where,
-                           sizeof line - 2);
-            break;
-        }
+        snprintf(where, sizeof where, "%s:%u", name, lineno);
+        if (llen >= sizeof line - 1)
+            return ftsa_fail(err, FTSA_E_FORMAT, "%s: line longer than %zu characters", where,
+                             sizeof line - 2);
+        /* A NUL would end the line's text early and hide what follows it. */
+        const char *nul = memchr(text + pos, '\0', llen);
+        if (nul)
+            return ftsa_fail(err, FTSA_E_FORMAT, "%s: NUL byte at column %zu: not a text file",
+                             where, (size_t)(nul - (text + pos)) + 1);
+        memcpy(line, text + pos, llen);
+        line[llen] = '\0';
+        pos += llen + 1;
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -446,17 +449,24 @@ ftsa_status_t ftsa_camp_config_read(ftsa_camp_config_t *cfg, const char *path, f
         if (!*s)
             continue;
         char *eq = strchr(s, '=');
-        if (!eq) {
-            st = ftsa_fail(err, FTSA_E_FORMAT, "%s: expected 'key = value', got '%s'", where, s);
-            break;
-        }
+        if (!eq)
+            return ftsa_fail(err, FTSA_E_FORMAT, "%s: expected 'key = value', got '%s'", where, s);
         *eq = '\0';
         char *key = trim(s), *value = trim(eq + 1);
         st = ftsa_camp_config_set(cfg, key, value, where, err);
     }
-    if (!st && ferror(f))
-        st = ftsa_fail(err, FTSA_E_IO, "%s: read error", path);
-    fclose(f);
+    return st;
+}
+
+ftsa_status_t ftsa_camp_config_read(ftsa_camp_config_t *cfg, const char *path, ftsa_err_t *err)
+{
+    uint8_t *buf;
+    size_t len;
+    ftsa_status_t st = ftsa_read_file(path, FTSA_CAMP_CONFIG_MAX, &buf, &len, err);
+    if (st)
+        return st;
+    st = ftsa_camp_config_parse(cfg, (const char *)buf, len, path, err);
+    free(buf);
     return st;
 }
 

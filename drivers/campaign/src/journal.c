@@ -13,6 +13,7 @@
 
 #include "ftsa/campaign.h"
 #include "ftsa/fileio.h"
+#include "ftsa/numparse.h"
 
 static const char header[] =
     "config_hash,seed,point,trial,curve,rate,trial_seed,images,correct,accuracy,faults,crc\n";
@@ -33,21 +34,43 @@ size_t ftsa_camp_row_format(const ftsa_camp_t *camp, const ftsa_camp_row_t *row,
     return (size_t)n;
 }
 
-/* Parse one complete line (without its newline); 0 if it is intact. */
-static int parse_line(const char *line, size_t len, uint64_t *hash, ftsa_camp_row_t *row)
+/* Strict hex (up to 16 digits) or decimal field: no sign, blanks or octal. */
+static int hex_field(const char *f, uint64_t *v)
+{
+    size_t n = strlen(f);
+    if (n == 0 || n > 16 || strspn(f, "0123456789abcdefABCDEF") != n)
+        return -1;
+    *v = strtoull(f, NULL, 16);
+    return 0;
+}
+
+static int u32_field(const char *f, uint32_t *v)
+{
+    uint64_t x;
+    if (ftsa_parse_uint(f, UINT32_MAX, &x))
+        return -1;
+    *v = (uint32_t)x;
+    return 0;
+}
+
+/* Parse one complete line (without its newline): 0 if it is intact, -1 if
+ * its CRC says it is torn or damaged (dropped on resume), or the 1-based
+ * number of a field whose CRC-protected text is malformed or out of range
+ * (an error: the line was written so, not damaged). */
+static int parse_line(const char *line, size_t len, uint64_t *hash, uint64_t *seed,
+                      ftsa_camp_row_t *row)
 {
     if (len < 10 || line[len - 9] != ',')
         return -1;
     char crc_text[9];
     memcpy(crc_text, line + len - 8, 8);
     crc_text[8] = '\0';
-    char *end;
-    unsigned long crc = strtoul(crc_text, &end, 16);
-    if (*end || crc != crc32(0L, (const Bytef *)line, (uInt)(len - 8)))
+    uint64_t crc;
+    if (hex_field(crc_text, &crc) || crc != crc32(0L, (const Bytef *)line, (uInt)(len - 8)))
         return -1;
     char buf[1024];
-    if (len >= sizeof buf)
-        return -1;
+    if (len >= sizeof buf || memchr(line, '\0', len))
+        return 1;
     memcpy(buf, line, len);
     buf[len] = '\0';
     /* hash,seed,point,trial,curve,rate,trial_seed,images,correct,accuracy,faults,crc */
@@ -63,16 +86,25 @@ static int parse_line(const char *line, size_t len, uint64_t *hash, ftsa_camp_ro
         *comma = '\0';
         p = comma + 1;
     }
-    if (nf != 12)
-        return -1;
+    if (nf != 12 || strchr(f[11], ','))
+        return nf < 12 ? nf + 1 : 12;
     memset(row, 0, sizeof *row);
-    *hash = strtoull(f[0], NULL, 16);
-    row->point = (uint32_t)strtoul(f[2], NULL, 10);
-    row->trial = (uint32_t)strtoul(f[3], NULL, 10);
-    row->trial_seed = strtoull(f[6], NULL, 16);
-    row->images = (uint32_t)strtoul(f[7], NULL, 10);
-    row->correct = (uint32_t)strtoul(f[8], NULL, 10);
-    row->faults = (uint32_t)strtoul(f[10], NULL, 10);
+    if (hex_field(f[0], hash))
+        return 1;
+    if (ftsa_parse_u64(f[1], seed))
+        return 2;
+    if (u32_field(f[2], &row->point))
+        return 3;
+    if (u32_field(f[3], &row->trial))
+        return 4;
+    if (hex_field(f[6], &row->trial_seed))
+        return 7;
+    if (u32_field(f[7], &row->images))
+        return 8;
+    if (u32_field(f[8], &row->correct))
+        return 9;
+    if (u32_field(f[10], &row->faults))
+        return 11;
     return 0;
 }
 
@@ -84,73 +116,68 @@ static int cmp_row(const void *a, const void *b)
     return (x->trial > y->trial) - (x->trial < y->trial);
 }
 
-/* The whole journal; a missing file is an empty one (*text = NULL). */
-static ftsa_status_t read_all(const char *path, char **text, size_t *len, ftsa_err_t *err)
-{
-    *text = NULL;
-    *len = 0;
-    if (access(path, F_OK) && errno == ENOENT)
-        return FTSA_OK;
-    uint8_t *buf;
-    ftsa_status_t st = ftsa_read_file(path, (size_t)1 << 34, &buf, len, err);
-    if (!st)
-        *text = (char *)buf;
-    return st;
-}
+static const char *const field_names[12] = {
+    "config_hash", "seed", "point", "trial", "curve", "rate", "trial_seed", "images", "correct",
+    "accuracy", "faults", "crc"};
 
-ftsa_status_t ftsa_camp_journal_load(const ftsa_camp_t *camp, const char *path,
-                                     ftsa_camp_journal_t *j, ftsa_err_t *err)
+ftsa_status_t ftsa_camp_journal_parse(const ftsa_camp_t *camp, const char *text, size_t len,
+                                      const char *name, ftsa_camp_journal_t *j, ftsa_err_t *err)
 {
     memset(j, 0, sizeof *j);
-    char *text;
-    size_t len;
-    ftsa_status_t st = read_all(path, &text, &len, err);
-    if (st || !text)
-        return st;
     const size_t hlen = sizeof header - 1;
     if (len < hlen || memcmp(text, header, hlen)) {
         /* A header cut short by a kill while the file was created is torn, not foreign. */
-        int torn = len < hlen && !memcmp(text, header, len);
-        free(text);
-        if (torn) {
+        if (len < hlen && !memcmp(text, header, len)) {
             j->dropped = len > 0;
             return FTSA_OK;
         }
-        return ftsa_fail(err, FTSA_E_FORMAT, "%s: not a campaign trials file (bad header)", path);
+        return ftsa_fail(err, FTSA_E_FORMAT, "%s: not a campaign trials file (bad header)", name);
     }
     uint64_t total = camp->plan.n_trials;
+    /* Every row but a torn last one ends in a newline: no more rows than newlines. */
+    uint64_t lines = 0;
+    for (const char *p = text + hlen; (p = memchr(p, '\n', len - (size_t)(p - text))); p++)
+        lines++;
+    uint64_t cap = lines < total ? lines : total;
     uint8_t *seen = calloc(total ? total : 1, 1);
-    j->rows = malloc((total ? total : 1) * sizeof *j->rows);
+    j->rows = malloc((cap ? cap : 1) * sizeof *j->rows);
     if (!seen || !j->rows) {
         free(seen);
-        free(text);
         ftsa_camp_journal_free(j);
-        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory", path);
+        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory", name);
     }
-    uint32_t lineno = 1;
+    ftsa_status_t st = FTSA_OK;
+    uint64_t lineno = 2; /* line 1 is the header */
     for (size_t pos = hlen; pos < len && !st; lineno++) {
-        char *nl = memchr(text + pos, '\n', len - pos);
+        const char *nl = memchr(text + pos, '\n', len - pos);
         size_t llen = nl ? (size_t)(nl - (text + pos)) : len - pos;
         const char *line = text + pos;
         pos += llen + 1;
-        uint64_t hash;
+        uint64_t hash, seed;
         ftsa_camp_row_t row;
-        if (!nl || parse_line(line, llen, &hash, &row)) {
+        int bad = nl ? parse_line(line, llen, &hash, &seed, &row) : -1;
+        if (bad < 0) {
             j->dropped++; /* torn (no newline) or damaged (CRC) */
             continue;
         }
-        if (hash != camp->hash) {
-            st = ftsa_fail(err, FTSA_E_INVALID,
-                           "%s:%u: holds trials of another campaign (config hash %016" PRIx64
-                           ", this one is %016" PRIx64 "); use another output directory or --fresh",
-                           path, lineno, hash, camp->hash);
+        if (bad) {
+            st = ftsa_fail(err, FTSA_E_FORMAT, "%s:%" PRIu64 ": field %d (%s) is malformed or out "
+                           "of range", name, lineno, bad, field_names[bad - 1]);
             break;
         }
-        if (row.point >= camp->plan.n_points || row.trial >= camp->plan.points[row.point].trials ||
+        if (hash != camp->hash) {
+            st = ftsa_fail(err, FTSA_E_INVALID,
+                           "%s:%" PRIu64 ": holds trials of another campaign (config hash %016"
+                           PRIx64 ", this one is %016" PRIx64 "); use another output directory or "
+                           "--fresh", name, lineno, hash, camp->hash);
+            break;
+        }
+        if (seed != camp->cfg.seed || row.point >= camp->plan.n_points ||
+            row.trial >= camp->plan.points[row.point].trials ||
             row.trial_seed != ftsa_camp_trial_seed(camp->cfg.seed, row.point, row.trial) ||
             row.images != camp->cfg.images || row.correct > row.images) {
-            st = ftsa_fail(err, FTSA_E_FORMAT, "%s:%u: trial does not belong to this campaign's plan",
-                           path, lineno);
+            st = ftsa_fail(err, FTSA_E_FORMAT, "%s:%" PRIu64 ": trial does not belong to this "
+                           "campaign's plan", name, lineno);
             break;
         }
         uint64_t idx = ftsa_camp_trial_index(&camp->plan, row.point, row.trial);
@@ -162,13 +189,31 @@ ftsa_status_t ftsa_camp_journal_load(const ftsa_camp_t *camp, const char *path,
         j->rows[j->n++] = row;
     }
     free(seen);
-    free(text);
     if (st) {
         ftsa_camp_journal_free(j);
         return st;
     }
     qsort(j->rows, j->n, sizeof *j->rows, cmp_row);
     return FTSA_OK;
+}
+
+ftsa_status_t ftsa_camp_journal_load(const ftsa_camp_t *camp, const char *path,
+                                     ftsa_camp_journal_t *j, ftsa_err_t *err)
+{
+    memset(j, 0, sizeof *j);
+    if (access(path, F_OK) && errno == ENOENT)
+        return FTSA_OK; /* a missing journal is an empty one */
+    /* A row is at most 1 KB (ftsa_camp_row_format); room for torn and duplicated ones. */
+    uint64_t max = 4096 + (camp->plan.n_trials + 16) * 4096;
+    uint8_t *buf;
+    size_t len;
+    ftsa_status_t st = ftsa_read_file(path, max > SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)max, &buf,
+                                      &len, err);
+    if (st)
+        return st;
+    st = ftsa_camp_journal_parse(camp, (const char *)buf, len, path, j, err);
+    free(buf);
+    return st;
 }
 
 void ftsa_camp_journal_free(ftsa_camp_journal_t *j)
@@ -195,36 +240,39 @@ static ftsa_status_t write_full(int fd, const char *buf, size_t len, const char 
 ftsa_status_t ftsa_camp_journal_rewrite(const ftsa_camp_t *camp, const char *path,
                                         const ftsa_camp_journal_t *j, ftsa_err_t *err)
 {
-    char tmp[FTSA_CAMP_PATH_LEN + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
-    ftsa_status_t st = write_full(fd, header, sizeof header - 1, tmp, err);
-    char line[1024];
-    for (uint32_t i = 0; i < j->n && !st; i++) {
-        size_t n = ftsa_camp_row_format(camp, &j->rows[i], line, sizeof line);
-        st = n ? write_full(fd, line, n, tmp, err)
-               : ftsa_fail(err, FTSA_E_INVALID, "%s: row too long", tmp);
-    }
-    if (!st && fsync(fd))
-        st = ftsa_fail(err, FTSA_E_IO, "%s: fsync failed: %s", tmp, strerror(errno));
-    close(fd);
-    if (!st && rename(tmp, path))
-        st = ftsa_fail(err, FTSA_E_IO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+    ftsa_atomic_t a;
+    ftsa_status_t st = ftsa_atomic_begin(&a, path, err);
     if (st)
-        unlink(tmp);
-    return st;
+        return st;
+    int ok = fwrite(header, 1, sizeof header - 1, a.f) == sizeof header - 1;
+    char line[1024];
+    for (uint32_t i = 0; i < j->n && ok; i++) {
+        size_t n = ftsa_camp_row_format(camp, &j->rows[i], line, sizeof line);
+        if (!n) {
+            ftsa_atomic_abort(&a);
+            return ftsa_fail(err, FTSA_E_INVALID, "%s: row too long", a.tmp);
+        }
+        ok = fwrite(line, 1, n, a.f) == n;
+    }
+    return ftsa_atomic_commit(&a, ok, err);
 }
 
 ftsa_status_t ftsa_camp_journal_open(const char *path, int *fd, ftsa_err_t *err)
 {
-    *fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    /* Never append through a symlink or into a FIFO or device. */
+    ftsa_status_t st = ftsa_check_output(path, err);
+    if (st)
+        return st;
+    *fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (*fd < 0)
         return ftsa_fail(err, FTSA_E_IO, "%s: cannot open for appending: %s", path, strerror(errno));
     struct stat sb;
-    if (fstat(*fd, &sb) == 0 && sb.st_size == 0) {
-        ftsa_status_t st = write_full(*fd, header, sizeof header - 1, path, err);
+    if (fstat(*fd, &sb) || !S_ISREG(sb.st_mode)) {
+        close(*fd);
+        return ftsa_fail(err, FTSA_E_IO, "%s: not a regular file; refusing to append to it", path);
+    }
+    if (sb.st_size == 0) {
+        st = write_full(*fd, header, sizeof header - 1, path, err);
         if (st) {
             close(*fd);
             return st;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ftsa/campaign.h"
+#include "ftsa/fileio.h"
 #include "report_util.h"
 
 static ftsa_status_t open_out(const ftsa_camp_t *camp, const char *name, FILE **f, ftsa_err_t *err)
@@ -132,6 +133,10 @@ ftsa_status_t ftsa_camp_create_file(const char *dir, const char *name, FILE **f,
 {
     char path[FTSA_CAMP_PATH_LEN + 64];
     snprintf(path, sizeof path, "%s/%s", dir, name);
+    *f = NULL;
+    ftsa_status_t st = ftsa_check_output(path, err);
+    if (st)
+        return st;
     *f = fopen(path, "w");
     if (!*f)
         return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", path, strerror(errno));

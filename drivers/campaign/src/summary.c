@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ftsa/campaign.h"
+#include "ftsa/fileio.h"
 #include "report_util.h"
 
 const double ftsa_camp_losses[FTSA_CAMP_N_LOSSES] = {0.0, 1.0, 5.0, 10.0};
@@ -157,11 +158,11 @@ static const char *const scope_names[] = {"target", "layer", "memory"};
 ftsa_status_t ftsa_camp_write_summary(const ftsa_camp_t *camp, const ftsa_camp_summary_t *s,
                                       const char *path, ftsa_err_t *err)
 {
-    char tmp[FTSA_CAMP_PATH_LEN + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
+    ftsa_atomic_t a;
+    ftsa_status_t st = ftsa_atomic_begin(&a, path, err);
+    if (st)
+        return st;
+    FILE *f = a.f;
     const ftsa_camp_config_t *cfg = &camp->cfg;
     const ftsa_camp_plan_t *plan = &camp->plan;
     fprintf(f, "{\n  \"config_hash\": \"%016" PRIx64 "\",\n  \"model\": ", camp->hash);
@@ -242,12 +243,5 @@ ftsa_status_t ftsa_camp_write_summary(const ftsa_camp_t *camp, const ftsa_camp_s
         fprintf(f, "     ]}%s\n", c + 1 < plan->n_curves ? "," : "");
     }
     fprintf(f, "  ]\n}\n");
-    int bad = ferror(f);
-    if (fclose(f) || bad) {
-        remove(tmp);
-        return ftsa_fail(err, FTSA_E_IO, "%s: write failed", tmp);
-    }
-    if (rename(tmp, path))
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
-    return FTSA_OK;
+    return ftsa_atomic_commit(&a, !ferror(f), err);
 }

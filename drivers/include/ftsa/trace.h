@@ -54,6 +54,8 @@ ftsa_status_t ftsa_trace_finish(ftsa_trace_t *t, ftsa_err_t *err);
  * FTSA_E_FORMAT and a message naming it, leaving t empty. */
 ftsa_status_t ftsa_trace_save(const ftsa_trace_t *t, const char *path, ftsa_err_t *err);
 ftsa_status_t ftsa_trace_load(const char *path, ftsa_trace_t *t, ftsa_err_t *err);
+/* The same from a file's bytes buf[0..len). */
+ftsa_status_t ftsa_trace_decode(const uint8_t *buf, size_t len, ftsa_trace_t *t, ftsa_err_t *err);
 
 /* Compare two finished traces.  Returns 1 and writes a sentence naming the
  * first difference (cycle, memory, read/write, address, and the command

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "ftsa/fileio.h"
 #include "ftsa/train.h"
 
 #define CKPT_MAGIC "FTSACKPT"
@@ -86,33 +87,15 @@ static void write_body(writer_t *w, const ftsa_trainer_t *t)
 
 ftsa_status_t ftsa_checkpoint_save(const ftsa_trainer_t *t, const char *path, ftsa_err_t *err)
 {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    if (!tmp)
-        return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
-    writer_t w = {.f = fopen(tmp, "wb"), .crc = crc32(0, Z_NULL, 0), .ok = 1};
-    if (!w.f) {
-        ftsa_status_t st = ftsa_fail(err, FTSA_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
-        free(tmp);
+    ftsa_atomic_t a;
+    ftsa_status_t st = ftsa_atomic_begin(&a, path, err);
+    if (st)
         return st;
-    }
+    writer_t w = {.f = a.f, .crc = crc32(0, Z_NULL, 0), .ok = 1};
     write_body(&w, t);
-    /* Data on disk before the rename, so a crash leaves the old or the new file. */
-    if (fflush(w.f) || fsync(fileno(w.f)))
-        w.ok = 0;
-    if (fclose(w.f))
-        w.ok = 0;
-    if (!w.ok || rename(tmp, path)) {
-        ftsa_status_t st = ftsa_fail(err, FTSA_E_IO, "%s: cannot write checkpoint: %s", path,
-                                     strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return st;
-    }
-    free(tmp);
-    return FTSA_OK;
+    if ((st = ftsa_atomic_commit(&a, w.ok, err)))
+        ftsa_err_prefix(err, "cannot write checkpoint: ");
+    return st;
 }
 
 typedef struct {
@@ -128,33 +111,15 @@ static int get(reader_t *r, void *dst, size_t n)
     return 0;
 }
 
-static ftsa_status_t read_file(const char *path, uint8_t **buf, size_t *len, ftsa_err_t *err)
+/* The exact size of a checkpoint of net: the file must be this long, so no
+ * more is ever read (a directory or a huge file is refused up front). */
+static size_t checkpoint_size(const ftsa_tnet_t *net)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    long size = -1;
-    if (!fseek(f, 0, SEEK_END))
-        size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET)) {
-        fclose(f);
-        return ftsa_fail(err, FTSA_E_IO, "%s: cannot determine its size", path);
-    }
-    *buf = malloc(size ? (size_t)size : 1);
-    if (!*buf) {
-        fclose(f);
-        return ftsa_fail(err, FTSA_E_NOMEM, "%s: out of memory", path);
-    }
-    *len = fread(*buf, 1, (size_t)size, f);
-    fclose(f);
-    if (*len != (size_t)size) {
-        free(*buf);
-        return ftsa_fail(err, FTSA_E_IO, "%s: short read", path);
-    }
-    return FTSA_OK;
+    return 8 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + (size_t)net->n_layers * 8 + 8 +
+           3 * (size_t)net->n_params * sizeof(float) + 4;
 }
 
-static ftsa_status_t parse(ftsa_trainer_t *t, const uint8_t *buf, size_t len, ftsa_err_t *err)
+ftsa_status_t ftsa_checkpoint_parse(ftsa_trainer_t *t, const uint8_t *buf, size_t len, ftsa_err_t *err)
 {
     ftsa_tnet_t *net = t->net;
     if (len < 12 || memcmp(buf, CKPT_MAGIC, 8))
@@ -196,10 +161,10 @@ ftsa_status_t ftsa_checkpoint_load(ftsa_trainer_t *t, const char *path, ftsa_err
 {
     uint8_t *buf;
     size_t len;
-    ftsa_status_t st = read_file(path, &buf, &len, err);
+    ftsa_status_t st = ftsa_read_file(path, checkpoint_size(t->net), &buf, &len, err);
     if (st)
         return st;
-    st = parse(t, buf, len, err);
+    st = ftsa_checkpoint_parse(t, buf, len, err);
     free(buf);
     if (st)
         ftsa_err_prefix(err, "%s: ", path);

@@ -23,6 +23,8 @@
 #define FTSA_CAMP_MAX_RATES 128
 #define FTSA_CAMP_MAX_LAYERS 64
 #define FTSA_CAMP_MAX_TRIALS 1000000u
+/* Largest config file read (docs/campaigns.md). */
+#define FTSA_CAMP_CONFIG_MAX (1u << 20)
 
 typedef enum { FTSA_CAMP_MODE_BER = 0, FTSA_CAMP_MODE_COUNT = 1 } ftsa_camp_mode_t;
 
@@ -78,8 +80,13 @@ ftsa_status_t ftsa_camp_config_set(ftsa_camp_config_t *cfg, const char *key, con
  * naming "command line (--key)" in errors. */
 ftsa_status_t ftsa_camp_config_set_flag(ftsa_camp_config_t *cfg, const char *flag,
                                         const char *value, ftsa_err_t *err);
-/* Read "key = value" lines ('#' comments, blank lines) from path. */
+/* Read "key = value" lines ('#' comments, blank lines) from path (at most
+ * FTSA_CAMP_CONFIG_MAX bytes). */
 ftsa_status_t ftsa_camp_config_read(ftsa_camp_config_t *cfg, const char *path, ftsa_err_t *err);
+/* The same from text[0..len) (may hold NULs, which are an error); name is the
+ * file name for messages. */
+ftsa_status_t ftsa_camp_config_parse(ftsa_camp_config_t *cfg, const char *text, size_t len,
+                                     const char *name, ftsa_err_t *err);
 /* Check cross-key consistency after all keys are set. */
 ftsa_status_t ftsa_camp_config_check(const ftsa_camp_config_t *cfg, ftsa_err_t *err);
 /* Write the config in the file format (all keys). */
@@ -173,6 +180,9 @@ typedef struct {
  * (hash) or outside the plan are an error. */
 ftsa_status_t ftsa_camp_journal_load(const ftsa_camp_t *camp, const char *path,
                                      ftsa_camp_journal_t *j, ftsa_err_t *err);
+/* The same from text[0..len); name is the file name for messages. */
+ftsa_status_t ftsa_camp_journal_parse(const ftsa_camp_t *camp, const char *text, size_t len,
+                                      const char *name, ftsa_camp_journal_t *j, ftsa_err_t *err);
 void ftsa_camp_journal_free(ftsa_camp_journal_t *j);
 /* Replace path with the header and j's rows, atomically (temp file + rename). */
 ftsa_status_t ftsa_camp_journal_rewrite(const ftsa_camp_t *camp, const char *path,

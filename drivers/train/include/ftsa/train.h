@@ -93,6 +93,10 @@ static inline int ftsa_trainer_done(const ftsa_trainer_t *t)
  * Format in docs/trainer.md. */
 ftsa_status_t ftsa_checkpoint_save(const ftsa_trainer_t *t, const char *path, ftsa_err_t *err);
 ftsa_status_t ftsa_checkpoint_load(ftsa_trainer_t *t, const char *path, ftsa_err_t *err);
+/* The same from a checkpoint's bytes buf[0..len) (load reads no more than the
+ * exact size a checkpoint of t->net has). */
+ftsa_status_t ftsa_checkpoint_parse(ftsa_trainer_t *t, const uint8_t *buf, size_t len,
+                                    ftsa_err_t *err);
 
 /* Float top-1 accuracy in [0, 1] (fake-quant when net->qat) on images
  * [first, first + count) of ds. */
