@@ -16,6 +16,7 @@ static const ftsa_cmd_t commands[] = {
     {"mitigate", "bound activations: Ranger, FT-ClipAct search, FitAct post-training", ftsa_cmd_mitigate},
     {"compare-mitigations", "the same fault campaign on several models, one report",
      ftsa_cmd_compare_mitigations},
+    {"export", "export vectors: a test-vector package for a plain Verilog bench", ftsa_cmd_export},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
