@@ -9,10 +9,9 @@
 #include <zlib.h>
 
 #include "cli.h"
-#include "ftsa/dataset.h"
+#include "hwcheck.h"
 #include "ftsa/fileio.h"
 #include "ftsa/model_file.h"
-#include "ftsa/netgen.h"
 #include "ftsa/vectors.h"
 
 #define CMD "export vectors"
@@ -33,43 +32,36 @@ static void usage(FILE *out)
             "  --faults LIST    fault list (docs/faults.md): SRAM space (no read disturb) or\n"
             "                   tensor-space weight/bias faults\n"
             "  --array N        array side, a multiple of 4 in 4..64 (default 8)\n"
-            "  --inputs SRC     dataset: Fashion-MNIST test images from --first (default);\n"
-            "                   random: ftsa_netgen_input with seed S + k for input k\n"
-            "  --first I        first test image (default 0)\n"
-            "  --seed S         seed of random inputs (default 1)\n"
-            "  --data DIR       Fashion-MNIST directory (default $FTSA_DATA_DIR or %s)\n",
-            ftsa_cli_default_model(), FTSA_FMNIST_DIR);
+            FTSA_CLI_INPUT_HELP,
+            ftsa_cli_default_model());
 }
 
 typedef struct {
-    const char *model, *out, *faults, *data;
-    uint32_t images, array_n, first;
-    int random;
-    uint64_t seed;
+    const char *model, *out, *faults;
+    uint32_t array_n;
+    ftsa_cli_inputs_t in;
 } vec_args_t;
 
 static int parse(int argc, char **argv, vec_args_t *a)
 {
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"out", required_argument, 0, 'o'},
-        {"images", required_argument, 0, 'k'}, {"faults", required_argument, 0, 'f'},
-        {"array", required_argument, 0, 'n'}, {"inputs", required_argument, 0, 'i'},
-        {"first", required_argument, 0, 'F'}, {"seed", required_argument, 0, 's'},
-        {"data", required_argument, 0, 'd'},  {"help", no_argument, 0, 'h'},
+        {"faults", required_argument, 0, 'f'}, {"array", required_argument, 0, 'n'},
+        {"help", no_argument, 0, 'h'},         FTSA_CLI_INPUT_OPTIONS,
         {0, 0, 0, 0},
     };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int r = ftsa_cli_inputs_opt(CMD, c, optarg, 1000, &a->in);
+        if (r < 0)
+            return FTSA_EXIT_USAGE;
+        if (r)
+            continue;
         switch (c) {
         case 'm': a->model = optarg; break;
         case 'o': a->out = optarg; break;
         case 'f': a->faults = optarg; break;
-        case 'd': a->data = optarg; break;
-        case 'k':
-            if (ftsa_cli_u32(CMD, "--images", optarg, 1, 1000, &a->images))
-                return FTSA_EXIT_USAGE;
-            break;
         case 'n':
             if (ftsa_cli_u32(CMD, "--array", optarg, 4, 64, &a->array_n))
                 return FTSA_EXIT_USAGE;
@@ -77,21 +69,6 @@ static int parse(int argc, char **argv, vec_args_t *a)
                 ftsa_cli_error(CMD, "--array: %u is not a multiple of 4", a->array_n);
                 return FTSA_EXIT_USAGE;
             }
-            break;
-        case 'i':
-            if (strcmp(optarg, "dataset") && strcmp(optarg, "random")) {
-                ftsa_cli_error(CMD, "--inputs: '%s' is neither dataset nor random", optarg);
-                return FTSA_EXIT_USAGE;
-            }
-            a->random = !strcmp(optarg, "random");
-            break;
-        case 'F':
-            if (ftsa_cli_u32(CMD, "--first", optarg, 0, 100000, &a->first))
-                return FTSA_EXIT_USAGE;
-            break;
-        case 's':
-            if (ftsa_cli_u64(CMD, "--seed", optarg, &a->seed))
-                return FTSA_EXIT_USAGE;
             break;
         case 'h': usage(stdout); return -1;
         default: usage(stderr); return FTSA_EXIT_USAGE;
@@ -121,54 +98,10 @@ static ftsa_status_t file_crc(const char *path, uint32_t *crc, ftsa_err_t *err)
     return FTSA_OK;
 }
 
-/* The package's inputs: test images or random ones, back to back. */
-static int8_t *load_inputs(const vec_args_t *a, const ftsa_net_t *net, char *desc, size_t dlen)
-{
-    size_t elems = ftsa_shape_elems(net->input);
-    int8_t *in = malloc(elems * a->images);
-    if (!in) {
-        ftsa_cli_error(CMD, "out of memory for %u inputs", a->images);
-        return NULL;
-    }
-    if (a->random) {
-        for (uint32_t k = 0; k < a->images; k++)
-            ftsa_netgen_input(net, a->seed + k, in + k * elems);
-        snprintf(desc, dlen, "random (ftsa_netgen_input, seeds %llu..%llu)",
-                 (unsigned long long)a->seed, (unsigned long long)(a->seed + a->images - 1));
-        return in;
-    }
-    ftsa_err_t err = {0};
-    ftsa_dataset_t ds;
-    if (ftsa_dataset_load(a->data, FTSA_SPLIT_TEST, &ds, &err)) {
-        ftsa_cli_error(CMD, "%s (or use --inputs random)", err.msg);
-        free(in);
-        return NULL;
-    }
-    int ok = 1;
-    if (ds.rows * ds.cols != elems) {
-        ftsa_cli_error(CMD, "%s expects %ux%ux%u inputs, the data set has %ux%u images (use "
-                       "--inputs random)", a->model, net->input.h, net->input.w, net->input.c,
-                       ds.rows, ds.cols);
-        ok = 0;
-    } else if ((uint64_t)a->first + a->images > ds.count) {
-        ftsa_cli_error(CMD, "--first %u --images %u: the test set has %u images", a->first,
-                       a->images, ds.count);
-        ok = 0;
-    }
-    for (uint32_t k = 0; ok && k < a->images; k++)
-        ftsa_net_quantize_pixels(net, ftsa_dataset_image(&ds, a->first + k), in + k * elems);
-    snprintf(desc, dlen, "Fashion-MNIST test images %u..%u", a->first, a->first + a->images - 1);
-    ftsa_dataset_free(&ds);
-    if (!ok) {
-        free(in);
-        return NULL;
-    }
-    return in;
-}
-
 static int export_vectors(int argc, char **argv)
 {
-    vec_args_t a = {.model = ftsa_cli_default_model(), .images = 1, .array_n = 8, .seed = 1};
+    vec_args_t a = {.model = ftsa_cli_default_model(), .array_n = 8,
+                    .in = {.images = 1, .seed = 1}};
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc < 0 ? FTSA_EXIT_OK : rc;
@@ -186,7 +119,7 @@ static int export_vectors(int argc, char **argv)
     ftsa_faults_init(&faults);
     char desc[128];
     int8_t *in = NULL;
-    ftsa_vec_opts_t o = {.array_n = a.array_n, .n_images = a.images, .model_name = a.model,
+    ftsa_vec_opts_t o = {.array_n = a.array_n, .n_images = a.in.images, .model_name = a.model,
                          .faults_name = a.faults, .inputs_desc = desc};
     ftsa_vec_summary_t sum;
     rc = FTSA_EXIT_FAIL;
@@ -196,7 +129,7 @@ static int export_vectors(int argc, char **argv)
         ftsa_cli_error(CMD, "%s", err.msg);
         goto out;
     }
-    if (!(in = load_inputs(&a, &net, desc, sizeof desc)))
+    if (!(in = ftsa_cli_inputs(CMD, &a.in, &net, NULL, desc, sizeof desc)))
         goto out;
     o.inputs = in;
     o.faults = a.faults ? &faults : NULL;
@@ -205,7 +138,7 @@ static int export_vectors(int argc, char **argv)
         goto out;
     }
     printf("%s: %s on a %ux%u array, %u image(s)%s%s\n", a.out, a.model, a.array_n, a.array_n,
-           a.images, a.faults ? ", faults " : "", a.faults ? a.faults : "");
+           a.in.images, a.faults ? ", faults " : "", a.faults ? a.faults : "");
     printf("host memory %u words, %u steps, %u fault-port masks, %u expected words\n",
            sum.host_words, sum.steps, sum.masks, sum.expect_words);
     printf("cycles: setup %llu, first inference %llu, whole sequence %llu (RTL %s)\n",
