@@ -48,7 +48,7 @@ module tb_replay;
     .clk_i (clk), .rst_ni (rst_n),
     .csr_we_i (csr_we), .csr_addr_i (csr_addr), .csr_wdata_i (csr_wdata), .csr_rdata_o (csr_rdata),
     .hreq_valid_o (hv), .hreq_we_o (hwe), .hreq_addr_o (ha), .hreq_wdata_o (hwd),
-    .hrsp_valid_i (rv), .hrsp_rdata_i (rd), .busy_o (busy)
+    .hreq_ready_i (1'b1), .hrsp_valid_i (rv), .hrsp_rdata_i (rd), .busy_o (busy)
 `ifdef FTSA_FAULTS
     , .flt_we_i (flt_we), .flt_mem_i (flt_mem), .flt_kind_i (flt_kind), .flt_addr_i (flt_addr),
     .flt_data_i (flt_data)
@@ -89,8 +89,9 @@ module tb_replay;
   endfunction
 
   // ------------------------------------------------------------ host memory
-  // Answers a read one cycle later and performs a write at once, as the
-  // simulator shim does (sim/src/ftsa_sim.cpp).  Sampled at the falling edge.
+  // Zero-wait memory (hreq_ready_i tied high): answers a read one cycle later
+  // and performs a write at once, as the simulator shim does
+  // (sim/src/ftsa_sim.cpp; docs/host-interface.md).  Sampled at the falling edge.
   wire [31:0] hidx = ha >> 2;
   wire        in_range = ha[1:0] == 2'b00 && hidx < words;
 
