@@ -90,7 +90,7 @@ case $sim in
     ;;
   verilator:*)
     verilator=$(echo "$sim" | cut -d: -f2)
-    "$verilator" --binary --timing -Wno-fatal -Wno-lint -Wno-style -DFTSA_FAULTS -GArrayN="$n" \
+    "$verilator" --binary --timing -j 2 -Wno-fatal -Wno-lint -Wno-style -DFTSA_FAULTS -GArrayN="$n" \
       -I"$src/rtl" --top-module tb_replay --Mdir "$work/obj" -o replay \
       "$src/testbenches/replay/tb_replay.v" "$src"/rtl/ftsa_*.v >"$work/verilator.log" 2>&1 ||
       { cat "$work/verilator.log" >&2; exit 1; }
