@@ -72,7 +72,6 @@ module tb_replay;
   integer words, images, layers, in_base, in_words, steps, n_masks, n_expect;
   integer n_up, up_ptr, i, l, pc;
   reg [31:0] cycles = 32'd0;     // clock edges since time 0
-  reg [31:0] run_origin = 32'd0; // cycles at the start of the current run
   reg [31:0] image_origin = 32'd0;
   reg        done = 1'b0;
 
@@ -152,7 +151,6 @@ module tb_replay;
   task run(input [31:0] want, input [31:0] id, input [31:0] image);
     reg [31:0] rc;
     begin
-      run_origin = cycles;
       if (image != 32'hffffffff) image_origin = cycles;
       rc = 32'd0;
       up_ptr = 0;
@@ -258,13 +256,17 @@ module tb_replay;
           $display("replay:   the RTL wrote it at cycle %0d, run cycle %0d of image %0d (layer %0d's expected start stamp: %0d)",
                    f_cyc, f_cyc - f_origin, f_image, f_layer, f_s0);
       end
-      if (bad_bus)
+      if (bad_runs != 0)
+        $display("replay: first run of another length: run %0d lasted %0d cycles, expected %0d",
+                 run_id_first, run_got_first, run_want_first);
+      if (bad_bus != 0)
         $display("replay: %0d bad host-bus cycles (X or out of range), first at cycle %0d, address 0x%08x",
                  bad_bus, bus_cyc, bus_addr);
-      if (stray)
+      if (stray != 0)
         $display("replay: %0d host writes outside every layer output, first at cycle %0d: 0x%08x <= 0x%08x",
                  stray, stray_cyc, stray_addr, stray_data);
-      if (bad_words || bad_stamps || bad_runs || bad_bus || bad_status || stray)
+      if (bad_words != 0 || bad_stamps != 0 || bad_runs != 0 || bad_bus != 0 || bad_status != 0 ||
+          stray != 0)
         $display("replay: FAIL: %0d output words, %0d layer stamps, %0d run lengths, %0d STATUS, %0d bus, %0d stray writes differ (%0d images, %0d cycles)",
                  bad_words, bad_stamps, bad_runs, bad_status, bad_bus, stray, images, cycles);
       else
@@ -334,7 +336,7 @@ module tb_replay;
 `ifndef FTSA_FAULTS
           fatal("the package drives the fault port: compile with -DFTSA_FAULTS");
 `endif
-          fault_drive(e[102:100], e[97:96], fld(e, 1), fld(e, 2));
+          fault_drive(e[102:100], e[97:96], e[79:64], fld(e, 2));
           tick;
           fault_idle;
         end
