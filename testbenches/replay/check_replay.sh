@@ -8,6 +8,8 @@
 #                  from the fault-free package's (the faults matter)
 #         corrupt  one expected output word is flipped: the replay must fail
 #                  and name that image, layer and word as the first mismatch
+#         stall    random host-bus stalls (bench parameter Stall = 7): the
+#                  outputs must match; stamps are not compared
 #   SIM   icarus:IVERILOG:VVP  or  verilator:VERILATOR
 #   WORK  scratch directory (emptied); N the array side
 # The manifest's CRC-32s are checked with Python's zlib when python3 exists.
@@ -81,16 +83,18 @@ if [ "$mode" = corrupt ]; then
   want="first mismatch: image $((images - 1)), layer $last, output word 0 "
 fi
 
+stall=0
+[ "$mode" = stall ] && stall=7
 case $sim in
   icarus:*)
     iverilog=$(echo "$sim" | cut -d: -f2) vvp=$(echo "$sim" | cut -d: -f3)
-    "$iverilog" -g2005 -DFTSA_FAULTS -P tb_replay.ArrayN="$n" -I"$src/rtl" -o "$work/replay.vvp" \
+    "$iverilog" -g2005 -DFTSA_FAULTS -P tb_replay.ArrayN="$n" -P tb_replay.Stall=$stall -I"$src/rtl" -o "$work/replay.vvp" \
       "$src/testbenches/replay/tb_replay.v" "$src"/rtl/ftsa_*.v
     run() { (cd "$pkg" && "$vvp" -n "$work/replay.vvp"); }
     ;;
   verilator:*)
     verilator=$(echo "$sim" | cut -d: -f2)
-    "$verilator" --binary --timing -j 2 -Wno-fatal -Wno-lint -Wno-style -DFTSA_FAULTS -GArrayN="$n" \
+    "$verilator" --binary --timing -j 2 -Wno-fatal -Wno-lint -Wno-style -DFTSA_FAULTS -GArrayN="$n" -GStall=$stall \
       -I"$src/rtl" --top-module tb_replay --Mdir "$work/obj" -o replay \
       "$src/testbenches/replay/tb_replay.v" "$src"/rtl/ftsa_*.v >"$work/verilator.log" 2>&1 ||
       { cat "$work/verilator.log" >&2; exit 1; }
@@ -111,4 +115,8 @@ if [ "$mode" = corrupt ]; then
   echo "the corrupted word was caught and named"
 else
   grep -q "^replay: PASS" "$work/replay.log" || exit 1
+  if [ "$mode" = stall ]; then
+    grep -q "random stalls" "$work/replay.log" && grep -q "[1-9][0-9]* of them stalled" "$work/replay.log" ||
+      { echo "no stall happened" >&2; exit 1; }
+  fi
 fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Replay random networks (vec_netgen) with random inputs (check_replay.sh).
 # usage: replay_random.sh MODE NETGEN SIZE CHECK_REPLAY FTSA SIM SRC WORK N SEED...
-#   MODE: pass or corrupt (check_replay.sh); SIZE: small or default (vec_netgen's sizes)
+#   MODE: pass, corrupt or stall (check_replay.sh); SIZE: small or default (vec_netgen's sizes)
 set -eu
 mode=$1 netgen=$2 size=$3 check=$4 ftsa=$5 sim=$6 src=$7 work=$8 n=$9
 shift 9

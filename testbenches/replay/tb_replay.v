@@ -20,13 +20,15 @@ module tb_replay;
   parameter integer MaxLayers = 256;
   parameter integer MaxUpsets = 1 << 10; // upsets armed for one run
   parameter integer Slack     = 1000;    // cycles past a run's expected length before it counts as hung
+  parameter integer Stall     = 0;       // > 0: random host-bus stalls with this seed (outputs
+                                         // checked, stamps not; RUN_CYCLES - STALL_CYCLES <= expected)
 
   localparam integer FltW = 32 * ArrayN;
   localparam [31:0] Magic = 32'h66747361; // "ftsa"
   // Sequence operations (drivers/include/ftsa/vectors.h).
   localparam [7:0] OpEnd = 8'd0, OpReset = 8'd1, OpCsr = 8'd2, OpRun = 8'd3, OpLoad = 8'd4,
                    OpCheck = 8'd5, OpFault = 8'd6, OpUpset = 8'd7;
-  localparam [7:0] CsrStatus = 8'h04;
+  localparam [7:0] CsrStatus = 8'h04, CsrRunCycles = 8'h14, CsrStallCycles = 8'h34;
 
   // ------------------------------------------------------------ DUT
   reg             clk = 1'b0, rst_n = 1'b0;
@@ -36,8 +38,8 @@ module tb_replay;
   wire [31:0]     csr_rdata;
   wire            hv, hwe, busy;
   wire [31:0]     ha, hwd;
-  reg             rv = 1'b0, pend = 1'b0;
-  reg  [31:0]     rd = 32'd0, pdata = 32'd0;
+  reg             rv = 1'b0;
+  reg  [31:0]     rd = 32'd0;
   reg             flt_we = 1'b0;
   reg  [2:0]      flt_mem = 3'd0;
   reg  [1:0]      flt_kind = 2'd0;
@@ -48,7 +50,7 @@ module tb_replay;
     .clk_i (clk), .rst_ni (rst_n),
     .csr_we_i (csr_we), .csr_addr_i (csr_addr), .csr_wdata_i (csr_wdata), .csr_rdata_o (csr_rdata),
     .hreq_valid_o (hv), .hreq_we_o (hwe), .hreq_addr_o (ha), .hreq_wdata_o (hwd),
-    .hreq_ready_i (1'b1), .hrsp_valid_i (rv), .hrsp_rdata_i (rd), .busy_o (busy)
+    .hreq_ready_i (ready), .hrsp_valid_i (rv), .hrsp_rdata_i (rd), .busy_o (busy)
 `ifdef FTSA_FAULTS
     , .flt_we_i (flt_we), .flt_mem_i (flt_mem), .flt_kind_i (flt_kind), .flt_addr_i (flt_addr),
     .flt_data_i (flt_data)
@@ -88,34 +90,59 @@ module tb_replay;
   endfunction
 
   // ------------------------------------------------------------ host memory
-  // Zero-wait memory (hreq_ready_i tied high): answers a read one cycle later
-  // and performs a write at once, as the simulator shim does
-  // (sim/src/ftsa_sim.cpp; docs/host-interface.md).  Sampled at the falling edge.
+  // Host memory, driven at the falling edge.  Zero-wait (Stall = 0, as the
+  // simulator shim, sim/src/ftsa_sim.cpp): hreq_ready_i high, a read's data
+  // in the cycle after its transfer, a write performed at its transfer.
+  // Stall = S > 0: ready drops and read data comes late at random (seed S),
+  // in order (docs/host-interface.md).
   wire [31:0] hidx = ha >> 2;
   wire        in_range = ha[1:0] == 2'b00 && hidx < words;
+  localparam integer QDepth = 16;        // reads in flight at most
+  reg  [31:0] q_data [0:QDepth-1];
+  reg  [31:0] q_due  [0:QDepth-1];
+  integer     q_head = 0, q_tail = 0, q_n = 0, seed = Stall;
+  reg  [31:0] due, last_due = 32'd0, mcyc = 32'd0; // the memory's own cycle count
+  reg         ready = 1'b1;
 
   always @(negedge clk) begin
-    rv    <= pend;
-    rd    <= pdata;
-    pend  <= hv === 1'b1 && hwe === 1'b0;
-    pdata <= 32'd0;
+    ready = Stall == 0 || ($random(seed) & 3) != 0;
+    rv = q_n != 0 && q_due[q_head] == mcyc;
+    rd = rv ? q_data[q_head] : 32'd0;
+    if (rv) begin
+      q_head = (q_head + 1) % QDepth;
+      q_n    = q_n - 1;
+    end
     if (hv !== 1'b0 && hv !== 1'b1 && rst_n) begin
       if (bad_bus == 0) begin bus_cyc = cycles; bus_addr = 32'hxxxxxxxx; end
       bad_bus = bad_bus + 1;
-    end else if (hv === 1'b1) begin
+    end else if (hv === 1'b1 && ready) begin
       if (hwe !== 1'b0 && hwe !== 1'b1 || ^ha === 1'bx || !in_range) begin
         if (bad_bus == 0) begin bus_cyc = cycles; bus_addr = ha; end
         bad_bus = bad_bus + 1;
       end else if (hwe) begin
-        mem[hidx]  <= hwd;
-        wcyc[hidx] <= cycles;
+        mem[hidx]  = hwd;
+        wcyc[hidx] = cycles;
         if (!outw[hidx]) begin
           if (stray == 0) begin stray_cyc = cycles; stray_addr = ha; stray_data = hwd; end
           stray = stray + 1;
         end
-      end else
-        pdata <= mem[hidx];
+      end else begin
+        if (q_n == QDepth) begin
+          $display("replay: ERROR: more than %0d host reads in flight", QDepth);
+          $finish;
+        end
+        due = mcyc + 32'd1;
+        if (Stall != 0 && ($random(seed) & 3) == 0)
+          due = due + 1 + (($random(seed) & 32'h7fffffff) % 3);
+        if (q_n != 0 && due <= last_due) due = last_due + 32'd1;
+        q_data[q_tail] = mem[hidx];
+        q_due[q_tail]  = due;
+        last_due       = due;
+        q_tail = (q_tail + 1) % QDepth;
+        q_n    = q_n + 1;
+      end
     end
+    mcyc = mcyc + 32'd1;
   end
 
   // ------------------------------------------------------------ stimulus
@@ -149,12 +176,12 @@ module tb_replay;
 
   // Clock while busy, driving the armed upsets at their run cycles.
   task run(input [31:0] want, input [31:0] id, input [31:0] image);
-    reg [31:0] rc;
+    reg [31:0] rc, busy_cycles, stalls;
     begin
       if (image != 32'hffffffff) image_origin = cycles;
       rc = 32'd0;
       up_ptr = 0;
-      while (busy === 1'b1 && rc < want + Slack) begin
+      while (busy === 1'b1 && rc < (Stall != 0 ? 4 * want : want) + Slack) begin
         while (up_ptr < n_up && up_cyc[up_ptr] < rc) up_ptr = up_ptr + 1;
         if (up_ptr < n_up && up_cyc[up_ptr] == rc)
           fault_drive(up_loc[up_ptr][19:17], 2'd3, up_loc[up_ptr][15:0], up_msk[up_ptr]);
@@ -163,14 +190,22 @@ module tb_replay;
         rc = rc + 32'd1;
       end
       n_up = 0;
-      if (busy !== 1'b0 || rc != want) begin
+      // Under stalls the run is longer by its stall cycles (at most: a late
+      // read may hide in the shadow of another wait).
+      csr_addr = CsrRunCycles;
+      #1 busy_cycles = csr_rdata;
+      csr_addr = CsrStallCycles;
+      #1 stalls = Stall != 0 ? csr_rdata : 32'd0;
+      if (busy !== 1'b0 || (Stall == 0 ? rc != want : busy_cycles - stalls > want)) begin
         if (bad_runs == 0) begin run_id_first = id; run_want_first = want; run_got_first = rc; end
         bad_runs = bad_runs + 1;
-        $display("replay: run %0d (%0s%0d) lasted %0d%0s cycles, expected %0d", id,
+        $display("replay: run %0d (%0s%0d) lasted %0d%0s cycles (%0d stalled), expected %0d", id,
                  image == 32'hffffffff ? "setup" : "image ", image == 32'hffffffff ? 0 : image,
                  rc, busy === 1'b1 ? "+ (still busy)" : (busy !== 1'b0 ? " (busy is X)" : ""),
-                 want);
-      end
+                 stalls, want);
+      end else if (Stall != 0)
+        $display("replay: run %0d: %0d cycles, %0d of them stalled; %0d without stalls, expected %0d",
+                 id, rc, stalls, busy_cycles - stalls, want);
       csr_addr = CsrStatus;
       #1 if (csr_rdata !== 32'd2) begin
         bad_status = bad_status + 1;
@@ -215,7 +250,7 @@ module tb_replay;
         end
         g0 = mem[s]; g1 = mem[s + 1];
         e0 = expv[p + n]; e1 = expv[p + n + 1];
-        if (g0 !== e0 || g1 !== e1) begin
+        if (Stall == 0 && (g0 !== e0 || g1 !== e1)) begin
           if (!have_first) begin
             have_first = 1'b1; f_stamp = 1'b1;
             f_image = k; f_layer = l; f_word = g0 !== e0 ? 0 : 1; f_addr = 4 * (s + f_word);
@@ -270,8 +305,9 @@ module tb_replay;
         $display("replay: FAIL: %0d output words, %0d layer stamps, %0d run lengths, %0d STATUS, %0d bus, %0d stray writes differ (%0d images, %0d cycles)",
                  bad_words, bad_stamps, bad_runs, bad_status, bad_bus, stray, images, cycles);
       else
-        $display("replay: PASS: %0d images, %0d layers, %0d expected words, %0d cycles, no X",
-                 images, layers, n_expect, cycles);
+        $display("replay: PASS: %0d images, %0d layers, %0d expected words, %0d cycles, no X%0s",
+                 images, layers, n_expect, cycles,
+                 Stall != 0 ? " (random stalls: outputs checked, stamps not)" : "");
     end
   endtask
 
@@ -345,6 +381,7 @@ module tb_replay;
           fatal("the package drives the fault port: compile with -DFTSA_FAULTS");
 `endif
           if (n_up >= MaxUpsets) fatal("more upsets in one run than MaxUpsets");
+          if (Stall != 0) fatal("upsets are timed to zero-wait run cycles: replay with Stall = 0");
           up_cyc[n_up] = fld(e, 3);
           up_loc[n_up] = {e[98:96], 1'b0, e[79:64]};
           up_msk[n_up] = fld(e, 2);
