@@ -183,7 +183,8 @@ static ftsa_status_t port_faults(vec_t *v, const ftsa_fault_list_t *list)
                              "read-disturb faults (memory %u word %u) are drawn per read by the "
                              "simulator's DPI hook; a plain Verilog bench has no port for them",
                              v->pf[i].mem, v->pf[i].addr);
-    qsort(v->pf, v->n_pf, sizeof *v->pf, by_cycle);
+    if (v->n_pf)
+        qsort(v->pf, v->n_pf, sizeof *v->pf, by_cycle);
     uint32_t n = 0;
     for (uint32_t i = 0; i < v->n_pf; i++) {
         ftsa_port_fault_t *f = &v->pf[i], *prev = n ? &v->pf[n - 1] : NULL;
