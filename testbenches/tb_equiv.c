@@ -4,9 +4,12 @@
  * threshold source).  Some random networks are compiled against shrunken SRAM
  * limits so weight streaming, per-layer parameter loads and position tiles run.
  *
- * usage: tb_equiv ARRAY_N LENET_IMAGES RANDOM_NETS MODELS_DIR [DATA_DIR] */
+ * usage: tb_equiv ARRAY_N IMAGES RANDOM_NETS MODELS_DIR|MODEL.ftsa [DATA_DIR]
+ * MODELS_DIR: LeNet-5 (lenet5.ftsa there, else a random LeNet-5) and the MLP;
+ * a model file: that model on IMAGES test images. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ftsa/dataset.h"
 #include "ftsa/driver.h"
@@ -155,7 +158,7 @@ static int run_random(uint32_t n, uint32_t nets)
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: tb_equiv ARRAY_N LENET_IMAGES RANDOM_NETS MODELS_DIR [DATA_DIR]\n");
+        fprintf(stderr, "usage: tb_equiv ARRAY_N IMAGES RANDOM_NETS MODELS_DIR|MODEL.ftsa [DATA_DIR]\n");
         return 2;
     }
     uint32_t n = (uint32_t)atoi(argv[1]);
@@ -164,7 +167,14 @@ int main(int argc, char **argv)
     int ok = 1;
     if (nets)
         ok &= run_random(n, nets);
-    if (images)
+    struct stat st;
+    if (images && stat(argv[4], &st) == 0 && S_ISREG(st.st_mode)) {
+        ftsa_err_t err;
+        ftsa_net_t net;
+        TB_CHECK(!ftsa_model_load(argv[4], &net, &err), "%s", err.msg);
+        ok &= run_model(n, images, &net, argv[4], data);
+        ftsa_net_free(&net);
+    } else if (images)
         ok &= run_lenet(n, images, argv[4], data);
     return ok ? 0 : 1;
 }

@@ -27,6 +27,9 @@ int ftsa_cmd_trace(int argc, char **argv);
 int ftsa_cmd_perf(int argc, char **argv);
 int ftsa_cmd_mitigate(int argc, char **argv);
 int ftsa_cmd_compare_mitigations(int argc, char **argv);
+int ftsa_cmd_export(int argc, char **argv);
+int ftsa_cmd_equiv(int argc, char **argv);
+int ftsa_cmd_silicon(int argc, char **argv);
 
 /* Exit codes: 0 success, 1 run-time failure, 2 usage error. */
 enum { FTSA_EXIT_OK = 0, FTSA_EXIT_FAIL = 1, FTSA_EXIT_USAGE = 2 };

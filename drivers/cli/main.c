@@ -18,6 +18,9 @@ static const ftsa_cmd_t commands[] = {
     {"mitigate", "bound activations: Ranger, FT-ClipAct search, FitAct post-training", ftsa_cmd_mitigate},
     {"compare-mitigations", "the same fault campaign on several models, one report",
      ftsa_cmd_compare_mitigations},
+    {"export", "export vectors: a test-vector package for a plain Verilog bench", ftsa_cmd_export},
+    {"equiv", "C model and RTL side by side: the first divergence of any layer", ftsa_cmd_equiv},
+    {"silicon", "silicon compare: measured accuracy points against simulation", ftsa_cmd_silicon},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
