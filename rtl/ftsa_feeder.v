@@ -150,7 +150,13 @@ module ftsa_feeder #(
       end else begin : g_mid
         assign win_d[g] = g == pack_g_i - 8'd1 ? word : win_q[g+1];
       end
-      always @(posedge clk_i) if (s1_read_q) win_q[g] <= win_d[g];
+      // Reset: with 2*taps <= N the rows past the packed taps read slots no
+      // read of the pass has written (their weights are zero, but X*0 is X).
+      // Zero is what the C model's window starts from (drivers/src/hwmodel.c).
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni)        win_q[g] <= {N*8{1'b0}};
+        else if (s1_read_q) win_q[g] <= win_d[g];
+      end
     end
     // Row r: lane r % CP of window pixel r / CP, for the layer's CP.
     for (r = 0; r < N; r = r + 1) begin : g_row
