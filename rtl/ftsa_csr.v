@@ -18,6 +18,7 @@ module ftsa_csr #(
   output wire [31:0] cmdq_o,
   output wire [31:0] cycles_o,
   input  wire        busy_i,
+  input  wire        stall_i,   // the host bus held the controller or DMA this cycle
   input  wire        done_i,
   input  wire        error_i,
   input  wire [7:0]  err_op_i
@@ -25,7 +26,7 @@ module ftsa_csr #(
   `include "ftsa_regs.vh"
 
   reg [63:0] cycles_q;
-  reg [31:0] run_q, cmdq_q;
+  reg [31:0] run_q, stall_q, cmdq_q;
   reg        done_q, error_q;
   reg [7:0]  err_op_q;
 
@@ -37,6 +38,7 @@ module ftsa_csr #(
     if (!rst_ni) begin
       cycles_q <= 64'd0;
       run_q    <= 32'd0;
+      stall_q  <= 32'd0;
       cmdq_q   <= 32'd0;
       done_q   <= 1'b0;
       error_q  <= 1'b0;
@@ -45,6 +47,8 @@ module ftsa_csr #(
       cycles_q <= cycles_q + 64'd1;
       if (start)       run_q <= 32'd0;
       else if (busy_i) run_q <= run_q + 32'd1;
+      if (start)        stall_q <= 32'd0;
+      else if (stall_i) stall_q <= stall_q + 32'd1;
       if (csr_we_i && csr_addr_i == `FTSA_CSR_CMDQ_ADDR) cmdq_q <= csr_wdata_i;
       if (clear || start) begin
         done_q  <= 1'b0;
@@ -72,6 +76,7 @@ module ftsa_csr #(
       `FTSA_CSR_HW_ACC_DEPTH: csr_rdata_o = AccDepth;
       `FTSA_CSR_HW_PAR_DEPTH: csr_rdata_o = ParDepth;
       `FTSA_CSR_HW_THR_DEPTH: csr_rdata_o = ThrDepth;
+      `FTSA_CSR_STALL_CYCLES: csr_rdata_o = stall_q;
       default:                csr_rdata_o = 32'd0;
     endcase
   end

@@ -8,6 +8,12 @@
 // order, the order in which the last position using the old weights leaves
 // them, so a buffer may be reloaded N cycles after its last position entered.
 // Every other command first waits until the pipeline has drained.
+//
+// Host bus (docs/host-interface.md): a request transfers when hreq_valid_o &&
+// hreq_ready_i; read data comes back in request order on hrsp_valid_i, one
+// cycle after the transfer at the earliest.  A command fetch has two reads in
+// flight at most.  stall_o marks the cycles the bus costs the controller beyond
+// a zero-wait bus (ready high, data one cycle later).
 module ftsa_ctrl #(
   parameter integer N = 8
 ) (
@@ -25,8 +31,10 @@ module ftsa_ctrl #(
   output reg         hreq_we_o,
   output reg  [31:0] hreq_addr_o,
   output wire [31:0] hreq_wdata_o,
+  input  wire        hreq_ready_i,
   input  wire        hrsp_valid_i,
   input  wire [31:0] hrsp_rdata_i,
+  output wire        stall_o,
   // DMA
   output wire        dma_start_o,
   output wire        dma_store_o,
@@ -111,12 +119,27 @@ module ftsa_ctrl #(
   reg [7:0]  hold_q [0:1];         // per buffer: cycles until no position uses it
   reg [7:0]  cnt_q;                // weight row / lane counter
   reg        done_q, error_q;
+  reg        req1_q, got0_q;       // fetch: second read sent, first word received
+  reg [1:0]  pf_req_q, pf_rsp_q;   // PASS prefetch: reads sent, words received
+  reg [31:0] stamp_q;              // STAMP: CYCLES_LO of its first write cycle, held until taken
 
   wire [7:0]  op      = cmd0_q[7:0];
   wire [23:0] arg_a   = cmd0_q[31:8];
   wire        drained = !feed_busy_i && !arr_busy_i && !acc_busy_i && !post_busy_i &&
                         !dma_busy_i && !pool_busy_i;
   wire        needs_drain = op != `FTSA_OP_PASS;
+
+  // Command fetch: word 0 then word 1 (in order).  In StFetch1 the second
+  // read is sent and the first word awaited, in either order.
+  wire fetch_req1 = req1_q || hreq_ready_i;
+  wire fetch_got0 = got0_q || hrsp_valid_i;
+
+  // PASS: the next command's two words are read while the weights load (with
+  // a zero-wait bus at load cycles 0 and 1, data at 1 and 2); the hand-off to
+  // the feeder waits for both.
+  wire pf_on   = state_q == StPassLoad || state_q == StPassStart;
+  wire pf_send = pf_on && pf_req_q != 2'd2;
+  wire pf_done = pf_rsp_q == 2'd2;
 
   // Weight-buffer occupancy.
   integer b;
@@ -140,6 +163,9 @@ module ftsa_ctrl #(
       cnt_q      <= 8'd0;
       done_q     <= 1'b0;
       error_q    <= 1'b0;
+      req1_q     <= 1'b0;
+      got0_q     <= 1'b0;
+      stamp_q    <= 32'd0;
     end else begin
       done_q  <= 1'b0;
       error_q <= 1'b0;
@@ -148,9 +174,17 @@ module ftsa_ctrl #(
           pc_q    <= cmdq_i;
           state_q <= StFetch0;
         end
-        StFetch0: state_q <= StFetch1;
-        StFetch1: state_q <= StFetch2;
-        StFetch2: begin
+        StFetch0: if (hreq_ready_i) begin
+          req1_q  <= 1'b0;
+          got0_q  <= 1'b0;
+          state_q <= StFetch1;
+        end
+        StFetch1: begin
+          req1_q <= fetch_req1;
+          got0_q <= fetch_got0;
+          if (fetch_req1 && fetch_got0) state_q <= StFetch2;
+        end
+        StFetch2: if (hrsp_valid_i) begin
           pc_q    <= pc_q + 32'd8;
           state_q <= StExec;
         end
@@ -169,7 +203,10 @@ module ftsa_ctrl #(
               `FTSA_OP_POSTCFG:   state_q <= StPost;
               `FTSA_OP_MAXPOOL,
               `FTSA_OP_AVGPOOL:   state_q <= StPool;
-              `FTSA_OP_STAMP:     state_q <= StStamp;
+              `FTSA_OP_STAMP: begin
+                stamp_q <= cycles_i + 32'd1;
+                state_q <= StStamp;
+              end
               `FTSA_OP_SYNC:      state_q <= StFetch0;
               default: begin
                 error_q <= 1'b1;
@@ -185,7 +222,7 @@ module ftsa_ctrl #(
           cnt_q <= cnt_q + 8'd1;
           if (cnt_q == N[7:0]) state_q <= StPassStart; // last row written this cycle
         end
-        StPassStart: if (feed_ready_i) begin
+        StPassStart: if (feed_ready_i && pf_done) begin
           load_sel_q <= !load_sel_q;
           pc_q       <= pc_q + 32'd8;
           state_q    <= StExec;   // the prefetched command
@@ -196,21 +233,31 @@ module ftsa_ctrl #(
         end
         StPool: if (!pool_busy_i && cnt_q != 8'd0) state_q <= StFetch0;
                 else cnt_q <= 8'd1;
-        StStamp: state_q <= StFetch0;
+        StStamp: if (hreq_ready_i) state_q <= StFetch0;
         default: state_q <= StIdle;
       endcase
     end
   end
 
-  // Command words arrive one cycle after their request.
-  wire prefetch0 = state_q == StPassLoad && cnt_q == 8'd0;
-  wire prefetch1 = state_q == StPassLoad && cnt_q == 8'd1;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pf_req_q <= 2'd0;
+      pf_rsp_q <= 2'd0;
+    end else if (!pf_on) begin
+      pf_req_q <= 2'd0;
+      pf_rsp_q <= 2'd0;
+    end else begin
+      if (pf_send && hreq_ready_i) pf_req_q <= pf_req_q + 2'd1;
+      if (hrsp_valid_i)            pf_rsp_q <= pf_rsp_q + 2'd1;
+    end
+  end
+
   always @(posedge clk_i) begin
-    if (state_q == StFetch1 && hrsp_valid_i) cmd0_q <= hrsp_rdata_i;
+    if (state_q == StFetch1 && hrsp_valid_i && !got0_q) cmd0_q <= hrsp_rdata_i;
     if (state_q == StFetch2 && hrsp_valid_i) cmd1_q <= hrsp_rdata_i;
-    if (state_q == StPassLoad && cnt_q == 8'd1 && hrsp_valid_i) pf0_q <= hrsp_rdata_i;
-    if (state_q == StPassLoad && cnt_q == 8'd2 && hrsp_valid_i) pf1_q <= hrsp_rdata_i;
-    if (state_q == StPassStart && feed_ready_i) begin
+    if (pf_on && hrsp_valid_i && pf_rsp_q == 2'd0) pf0_q <= hrsp_rdata_i;
+    if (pf_on && hrsp_valid_i && pf_rsp_q == 2'd1) pf1_q <= hrsp_rdata_i;
+    if (state_q == StPassStart && feed_ready_i && pf_done) begin
       cmd0_q <= pf0_q;
       cmd1_q <= pf1_q;
     end
@@ -232,12 +279,12 @@ module ftsa_ctrl #(
     case (state_q)
       StFetch0: hreq_valid_o = 1'b1;
       StFetch1: begin
-        hreq_valid_o = 1'b1;
+        hreq_valid_o = !req1_q;
         hreq_addr_o  = pc_q + 32'd4;
       end
-      StPassLoad: begin
-        hreq_valid_o = prefetch0 || prefetch1;
-        hreq_addr_o  = prefetch1 ? pc_q + 32'd4 : pc_q;
+      StPassLoad, StPassStart: begin
+        hreq_valid_o = pf_send;
+        hreq_addr_o  = pf_req_q[0] ? pc_q + 32'd4 : pc_q;
       end
       StStamp: begin
         hreq_valid_o = 1'b1;
@@ -247,7 +294,15 @@ module ftsa_ctrl #(
       default: ;
     endcase
   end
-  assign hreq_wdata_o = cycles_i;
+  assign hreq_wdata_o = stamp_q;
+
+  // Cycles a zero-wait bus would not have cost: each fetch state and STAMP
+  // take one cycle with it, and the prefetch is back before the hand-off.
+  assign stall_o = state_q == StFetch0    ? !hreq_ready_i
+                 : state_q == StFetch1    ? !(fetch_req1 && fetch_got0)
+                 : state_q == StFetch2    ? !hrsp_valid_i
+                 : state_q == StStamp     ? !hreq_ready_i
+                 : state_q == StPassStart && feed_ready_i && !pf_done;
 
   // DMA: started in the first cycle of StDma.
   assign dma_start_o = state_q == StDma && cnt_q == 8'd0;

@@ -1,7 +1,12 @@
 // DMA between the host-memory bus and the SRAMs, one 32-bit beat per cycle.
 // Load: host words are gathered into SRAM words (beats per word from the
 // memory's width) and written in order from sram_i.  Store: each SRAM word is
-// read and sent as beats.  The host bus has a fixed one-cycle read latency.
+// read and sent as beats.  Host bus (docs/host-interface.md): a request
+// transfers when hreq_valid_o && hreq_ready_i; read data comes back in request
+// order on hrsp_valid_i, one cycle after the transfer at the earliest.  Load
+// reads are issued back to back without waiting for their data.  stall_o marks
+// the cycles the bus costs beyond a zero-wait bus (ready high, data one cycle
+// later): a store beat not accepted, a load cycle after the first without data.
 module ftsa_dma #(
   parameter integer N    = 8,
   parameter integer DmaW = 32 * N // widest SRAM word (accumulator)
@@ -20,8 +25,10 @@ module ftsa_dma #(
   output reg             hreq_we_o,
   output reg  [31:0]     hreq_addr_o,
   output reg  [31:0]     hreq_wdata_o,
+  input  wire            hreq_ready_i,
   input  wire            hrsp_valid_i,
   input  wire [31:0]     hrsp_rdata_i,
+  output wire            stall_o,
   // SRAM side
   output wire [2:0]      mem_o,
   output wire            wr_we_o,
@@ -45,6 +52,7 @@ module ftsa_dma #(
   reg [7:0]      beat_q;       // beat within the current word
   reg [DmaW-1:0] word_q;
   reg            wr_q;
+  reg            ld_run_q;     // past the first load cycle (data expected every cycle)
 
   wire [7:0] beats = mem_i == `FTSA_MEM_PAR ? 8'd3 :
                      mem_i == `FTSA_MEM_ACC ? N[7:0] : N[7:0] / 8'd4;
@@ -67,7 +75,7 @@ module ftsa_dma #(
         end
         StRead:  state_q <= StLatch;
         StLatch: state_q <= StWrite;
-        StWrite: if (word_done) state_q <= words_q == 20'd1 ? StIdle : StRead;
+        StWrite: if (hreq_ready_i && word_done) state_q <= words_q == 20'd1 ? StIdle : StRead;
         default: state_q <= StIdle;
       endcase
     end
@@ -84,9 +92,11 @@ module ftsa_dma #(
         haddr_q <= host_i;
         saddr_q <= sram_i;
         beat_q  <= 8'd0;
+        ld_run_q <= 1'b0;
       end
       StLoad: begin
-        if (issue_q != 25'd0) begin
+        ld_run_q <= 1'b1;
+        if (issue_q != 25'd0 && hreq_ready_i) begin
           issue_q <= issue_q - 25'd1;
           haddr_q <= haddr_q + 32'd4;
         end
@@ -98,7 +108,7 @@ module ftsa_dma #(
         if (wr_q) saddr_q <= saddr_q + 16'd1;
       end
       StLatch: word_q <= rd_data_i;
-      StWrite: begin
+      StWrite: if (hreq_ready_i) begin
         haddr_q <= haddr_q + 32'd4;
         beat_q  <= word_done ? 8'd0 : beat_q + 8'd1;
         if (word_done) begin
@@ -126,6 +136,8 @@ module ftsa_dma #(
   end
 
   assign busy_o    = state_q != StIdle || wr_q;
+  assign stall_o   = state_q == StWrite ? !hreq_ready_i
+                   : state_q == StLoad && ld_run_q && !hrsp_valid_i;
   assign mem_o     = mem_q;
   assign wr_we_o   = wr_q;
   assign wr_addr_o = saddr_q;

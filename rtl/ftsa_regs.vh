@@ -14,6 +14,7 @@
 `define FTSA_CSR_HW_ACC_DEPTH 8'd40 // accumulator SRAM depth in words of 32N bits
 `define FTSA_CSR_HW_PAR_DEPTH 8'd44 // parameter SRAM depth in words of 96 bits
 `define FTSA_CSR_HW_THR_DEPTH 8'd48 // threshold SRAM depth in words of 8N bits
+`define FTSA_CSR_STALL_CYCLES 8'd52 // cycles since the last START the host bus held the controller or DMA (0 with a zero-wait bus)
 `define FTSA_CTRL_START 0 // start executing at CMDQ_ADDR
 `define FTSA_CTRL_CLEAR 1 // clear DONE and ERROR
 `define FTSA_STATUS_BUSY 0 // the controller is executing commands

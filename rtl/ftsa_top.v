@@ -20,11 +20,13 @@ module ftsa_top #(
   input  wire [7:0]          csr_addr_i,
   input  wire [31:0]         csr_wdata_i,
   output wire [31:0]         csr_rdata_o,
-  // host memory bus: one request per cycle, read data one cycle later
+  // host memory bus (docs/host-interface.md): a request transfers when
+  // valid && ready; read data returns in order, one cycle later at the earliest
   output wire                hreq_valid_o,
   output wire                hreq_we_o,
   output wire [31:0]         hreq_addr_o,
   output wire [31:0]         hreq_wdata_o,
+  input  wire                hreq_ready_i,
   input  wire                hrsp_valid_i,
   input  wire [31:0]         hrsp_rdata_i,
   output wire                busy_o
@@ -53,6 +55,7 @@ module ftsa_top #(
   wire        start, ctrl_busy, ctrl_done, ctrl_error;
   wire [7:0]  err_op;
   wire [31:0] cmdq, cycles;
+  wire        ctrl_stall, dma_stall;
 
   ftsa_csr #(
     .N(N), .WgtDepth(WgtDepth), .ActDepth(ActDepth), .AccDepth(AccDepth),
@@ -68,6 +71,7 @@ module ftsa_top #(
     .cmdq_o      (cmdq),
     .cycles_o    (cycles),
     .busy_i      (ctrl_busy),
+    .stall_i     (ctrl_stall || dma_stall),
     .done_i      (ctrl_done),
     .error_i     (ctrl_error),
     .err_op_i    (err_op)
@@ -113,8 +117,10 @@ module ftsa_top #(
     .hreq_we_o       (c_hreq_we),
     .hreq_addr_o     (c_hreq_addr),
     .hreq_wdata_o    (c_hreq_wdata),
+    .hreq_ready_i    (hreq_ready_i),
     .hrsp_valid_i    (hrsp_valid_i),
     .hrsp_rdata_i    (hrsp_rdata_i),
+    .stall_o         (ctrl_stall),
     .dma_start_o     (dma_start),
     .dma_store_o     (dma_store),
     .dma_mem_o       (dma_cmd_mem),
@@ -199,8 +205,10 @@ module ftsa_top #(
     .hreq_we_o    (d_hreq_we),
     .hreq_addr_o  (d_hreq_addr),
     .hreq_wdata_o (d_hreq_wdata),
+    .hreq_ready_i (hreq_ready_i),
     .hrsp_valid_i (hrsp_valid_i),
     .hrsp_rdata_i (hrsp_rdata_i),
+    .stall_o      (dma_stall),
     .mem_o        (dma_mem),
     .wr_we_o      (dma_we),
     .wr_addr_o    (dma_waddr),

@@ -24,7 +24,7 @@ module tb_xsim;
     .clk_i (clk), .rst_ni (rst_n),
     .csr_we_i (csr_we), .csr_addr_i (csr_addr), .csr_wdata_i (csr_wdata), .csr_rdata_o (csr_rdata),
     .hreq_valid_o (hv), .hreq_we_o (hwe), .hreq_addr_o (ha), .hreq_wdata_o (hwd),
-    .hrsp_valid_i (rv), .hrsp_rdata_i (rd), .busy_o (busy)
+    .hreq_ready_i (1'b1), .hrsp_valid_i (rv), .hrsp_rdata_i (rd), .busy_o (busy)
 `ifdef FTSA_FAULTS
     , .flt_we_i (1'b0), .flt_mem_i (3'd0), .flt_kind_i (2'd0), .flt_addr_i (16'd0),
     .flt_data_i ({32*ArrayN{1'b0}})

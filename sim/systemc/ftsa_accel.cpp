@@ -28,6 +28,7 @@ Accel::Accel(sc_core::sc_module_name name)
     r.hreq_we_o(hreq_we_);
     r.hreq_addr_o(hreq_addr_);
     r.hreq_wdata_o(hreq_wdata_);
+    r.hreq_ready_i(hreq_ready_);
     r.hrsp_valid_i(hrsp_valid_);
     r.hrsp_rdata_i(hrsp_rdata_);
     r.busy_o(busy_);
@@ -53,6 +54,7 @@ Accel::~Accel() {}
 void Accel::bus_thread()
 {
     irq_o.write(false);
+    hreq_ready_.write(true); // zero-wait memory: every request taken at once
     for (;;) {
         wait(clk_i.negedge_event());
         bool valid = hreq_valid_.read(), we = hreq_we_.read();

@@ -15,6 +15,7 @@
 #define FTSA_HW_CSR_HW_ACC_DEPTH 0x28u /* accumulator SRAM depth in words of 32N bits */
 #define FTSA_HW_CSR_HW_PAR_DEPTH 0x2cu /* parameter SRAM depth in words of 96 bits */
 #define FTSA_HW_CSR_HW_THR_DEPTH 0x30u /* threshold SRAM depth in words of 8N bits */
+#define FTSA_HW_CSR_STALL_CYCLES 0x34u /* cycles since the last START the host bus held the controller or DMA (0 with a zero-wait bus) */
 #define FTSA_HW_CTRL_START 0x0u /* start executing at CMDQ_ADDR */
 #define FTSA_HW_CTRL_CLEAR 0x1u /* clear DONE and ERROR */
 #define FTSA_HW_STATUS_BUSY 0x0u /* the controller is executing commands */

@@ -82,7 +82,7 @@ private:
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> csr_we_;
     sc_core::sc_signal<uint32_t, sc_core::SC_MANY_WRITERS> csr_addr_, csr_wdata_;
     sc_core::sc_signal<uint32_t> csr_rdata_;
-    sc_core::sc_signal<bool> hreq_valid_, hreq_we_, hrsp_valid_, busy_;
+    sc_core::sc_signal<bool> hreq_valid_, hreq_we_, hreq_ready_, hrsp_valid_, busy_;
     sc_core::sc_signal<uint32_t> hreq_addr_, hreq_wdata_, hrsp_rdata_;
     sc_core::sc_signal<bool> flt_we_;
     sc_core::sc_signal<uint32_t> flt_mem_, flt_kind_, flt_addr_;
