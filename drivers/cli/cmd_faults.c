@@ -506,7 +506,7 @@ static void run_usage(FILE *out)
 {
     fprintf(out,
             "usage: ftsa run --faults LIST [--model FILE] [--backend NAME] [--images N]\n"
-            "                [--first I] [--data DIR] [--per-image FILE]\n\n"
+            "                [--first I] [--data DIR] [--per-image FILE] [--trace FILE]\n\n"
             "Runs test images fault-free and under the fault list on the same back end;\n"
             "prints both accuracies and how many predictions the faults changed.\n\n"
             "  --faults LIST     fault list (ftsa faults gen, docs/faults.md)\n"
@@ -516,7 +516,9 @@ static void run_usage(FILE *out)
             "  --first I         first test image (default 0)\n"
             "  --per-image FILE  CSV: image, label, fault-free and faulty prediction, changed\n"
             "  --outcomes FILE   inject each fault alone and write its outcome class (masked,\n"
-            "                    output-changed, sdc) to a CSV; prints the class totals\n",
+            "                    output-changed, sdc) to a CSV; prints the class totals\n"
+            "  --trace FILE      waveform of the whole run, fault-free then faulty (rtl back\n"
+            "                    end; FILE.vcd or FILE.fst; keep --images small)\n",
             ftsa_cli_default_model());
 }
 
@@ -563,11 +565,12 @@ int ftsa_cmd_run(int argc, char **argv)
         {"backend", required_argument, 0, 'b'}, {"images", required_argument, 0, 'n'},
         {"first", required_argument, 0, 'i'},   {"data", required_argument, 0, 'd'},
         {"per-image", required_argument, 0, 'p'}, {"outcomes", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
+        {"trace", required_argument, 0, 't'},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *cmd = "run", *model = ftsa_cli_default_model(), *backend = "cmodel";
     const char *faults_path = NULL, *data = NULL, *per_image = NULL, *outcomes = NULL;
+    ftsa_dev_opts_t dopts = {0};
     uint32_t images = 1000, first = 0;
     int c;
     optind = 1;
@@ -587,6 +590,7 @@ int ftsa_cmd_run(int argc, char **argv)
         case 'd': data = optarg; break;
         case 'p': per_image = optarg; break;
         case 'o': outcomes = optarg; break;
+        case 't': dopts.trace_path = optarg; break;
         case 'h': run_usage(stdout); return FTSA_EXIT_OK;
         default: run_usage(stderr); return FTSA_EXIT_USAGE;
         }
@@ -608,7 +612,7 @@ int ftsa_cmd_run(int argc, char **argv)
         return FTSA_EXIT_FAIL;
     }
     if (ftsa_faults_read(faults_path, &list, &err) || ftsa_dataset_load(data, FTSA_SPLIT_TEST, &ds, &err) ||
-        ftsa_dev_open(backend, &net, NULL, &dev, &err))
+        ftsa_dev_open(backend, &net, &dopts, &dev, &err))
         goto fail;
     if (first + images > ds.count)
         images = ds.count - first;
