@@ -8,9 +8,13 @@
  *          the normal build: host memory and run lengths identical, so no
  *          register or SRAM word without a reset is read before it is written.
  *   stall: the normal build with seeded random stalls (ready low, late read
- *          data) against the zero-wait bus: host memory identical but for the
- *          cycle stamps, STALL_CYCLES > 0, and RUN_CYCLES - STALL_CYCLES equal
- *          to the zero-wait run length.
+ *          data; seed s: ready low with probability 0.05 s, data late with
+ *          probability 0.1 s by 1..s+1 cycles) against the zero-wait bus: host
+ *          memory identical but for the cycle stamps, STALL_CYCLES > 0, and
+ *          RUN_CYCLES - STALL_CYCLES at most the zero-wait run length, equal
+ *          to it for seeds 1..3 (a PASS prefetch late enough to delay the
+ *          hand-off, which heavier stalls bring at N = 8, is counted but may
+ *          be partly hidden: docs/host-interface.md).
  *
  * usage: tb_hostbus xinit SEEDS MODELS_DIR
  *        tb_hostbus stall ARRAY_N SEEDS MODELS_DIR */
@@ -108,7 +112,7 @@ static int check_net(const char *mode, const ftsa_net_t *net, uint32_t n, uint32
         ok &= same_host(what, &prog, &ref, &got, xinit);
         for (int i = 0; i < 2; i++) {
             uint64_t net_cycles = got.cycles[i] - got.stalls[i];
-            if (net_cycles != ref.cycles[i]) {
+            if (xinit || s <= 3 ? net_cycles != ref.cycles[i] : net_cycles > ref.cycles[i]) {
                 fprintf(stderr, "%s: %s stream: %llu cycles, %llu of them stalls, zero-wait %llu\n",
                         what, i ? "inference" : "setup", (unsigned long long)got.cycles[i],
                         (unsigned long long)got.stalls[i], (unsigned long long)ref.cycles[i]);
