@@ -319,7 +319,7 @@ module ftsa_ctrl #(
   assign arr_wen_o     = state_q == StPassLoad && cnt_q != 8'd0;
   assign arr_wrow_o    = cnt_q - 8'd1;
   assign arr_wbuf_o    = load_sel_q;
-  assign feed_start_o  = state_q == StPassStart;
+  assign feed_start_o  = state_q == StPassStart && pf_done; // offered once the next command is in
   assign feed_ky_o     = arg_a[`FTSA_FLD_KY +: `FTSA_WID_KY];
   assign feed_kx_o     = arg_a[`FTSA_FLD_KX +: `FTSA_WID_KX];
   assign feed_first_o  = arg_a[`FTSA_FLD_FIRST];

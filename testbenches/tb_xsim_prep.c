@@ -3,8 +3,10 @@
  * the same image on the Verilated RTL, and write the host memory it leaves.
  *
  * usage: tb_xsim_prep ARRAY_N SEED OUT_DIR
- * writes OUT_DIR/image.hex, OUT_DIR/expect.hex (one 32-bit word per line) and
- * OUT_DIR/args (plusargs for vvp: +words= +setup= +infer=). */
+ * writes OUT_DIR/image.hex, OUT_DIR/expect.hex (one 32-bit word per line),
+ * OUT_DIR/stamps (word index of every cycle stamp, one per line) and
+ * OUT_DIR/args (plusargs for vvp: +words= +setup= +infer= and the Verilator run
+ * lengths +setup_cycles= +infer_cycles=). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,7 @@ int main(int argc, char **argv)
     TB_CHECK(!ftsa_netgen_random(&net, seed, &small, &err), "%s", err.msg);
     tb_rtl_t rtl;
     TB_CHECK(!tb_rtl_open(&rtl, &net, n, NULL, &err), "%s", err.msg);
+    uint64_t setup_cycles = ftsa_sim_run_cycles(rtl.sim);
     int8_t *in = malloc(ftsa_shape_elems(net.input));
     ftsa_netgen_input(&net, seed, in);
     uint8_t *image = malloc(rtl.prog.image_bytes);
@@ -50,11 +53,19 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/args", dir);
     FILE *f = fopen(path, "w");
     TB_CHECK(f != NULL, "cannot write %s", path);
-    fprintf(f, "+words=%zu +setup=%u +infer=%u\n", rtl.prog.image_bytes / 4, rtl.prog.setup_addr,
-            rtl.prog.infer_addr);
-    fclose(f);
+    fprintf(f, "+words=%zu +setup=%u +infer=%u +setup_cycles=%llu +infer_cycles=%llu\n",
+            rtl.prog.image_bytes / 4, rtl.prog.setup_addr, rtl.prog.infer_addr,
+            (unsigned long long)setup_cycles, (unsigned long long)ftsa_sim_run_cycles(rtl.sim));
+    TB_CHECK(fclose(f) == 0, "cannot write %s", path);
+    snprintf(path, sizeof path, "%s/stamps", dir);
+    f = fopen(path, "w");
+    TB_CHECK(f != NULL, "cannot write %s", path);
+    for (uint32_t i = 0; i < rtl.prog.n_layers; i++)
+        fprintf(f, "%u\n%u\n", rtl.prog.layers[i].stamp / 4, rtl.prog.layers[i].stamp / 4 + 1);
+    TB_CHECK(fclose(f) == 0, "cannot write %s", path);
     for (uint32_t i = 0; i < net.n_layers; i++)
         printf("%s%s", i ? " -> " : "layers: ", ftsa_layer_kind_name(net.layers[i].kind));
+    printf("\narray %ux%u", n, n);
     printf("\n%s: %u layers, %zu bytes of host memory, inference %llu cycles on Verilator\n", net.name,
            net.n_layers, rtl.prog.image_bytes, (unsigned long long)(ftsa_sim_cycle(rtl.sim) - c0));
     free(in);

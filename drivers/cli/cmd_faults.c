@@ -510,7 +510,7 @@ static void run_usage(FILE *out)
     fprintf(out,
             "usage: ftsa run --faults LIST [--model FILE] [--backend NAME] [--images N]\n"
             "                [--first I] [--data DIR] [--per-image FILE] [--outcomes FILE]\n"
-            "                [--json] [-q|-v]\n\n"
+            "                [--trace FILE] [--json] [-q|-v]\n\n"
             "Runs test images fault-free and under the fault list on the same back end;\n"
             "prints both accuracies and how many predictions the faults changed.\n\n"
             "  --faults LIST     fault list (ftsa faults gen, docs/faults.md)\n"
@@ -521,6 +521,8 @@ static void run_usage(FILE *out)
             "  --per-image FILE  CSV: image, label, fault-free and faulty prediction, changed\n"
             "  --outcomes FILE   inject each fault alone and write its outcome class (masked,\n"
             "                    output-changed, sdc) to a CSV; prints the class totals\n"
+            "  --trace FILE      waveform of the whole run, fault-free then faulty (rtl back\n"
+            "                    end; FILE.vcd or FILE.fst; keep --images small)\n"
             "  --json            print the results as one JSON object\n"
             "  -q, --quiet       no progress on stderr\n"
             "  -v, --verbose     progress from the start (by default after 2 s)\n",
@@ -609,10 +611,12 @@ int ftsa_cmd_run(int argc, char **argv)
         {"per-image", required_argument, 0, 'p'}, {"outcomes", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},          {"json", no_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
+        {"trace", required_argument, 0, 't'},
         {0, 0, 0, 0},
     };
     const char *cmd = "run", *model = ftsa_cli_default_model(), *backend = "cmodel";
     const char *faults_path = NULL, *data = NULL, *per_image = NULL, *outcomes = NULL;
+    ftsa_dev_opts_t dopts = {0};
     uint32_t images = 1000, first = 0;
     int c, json = 0, verbosity = FTSA_CLI_NORMAL;
     optind = 0;
@@ -635,6 +639,7 @@ int ftsa_cmd_run(int argc, char **argv)
         case 'j': json = 1; break;
         case 'q': verbosity = FTSA_CLI_QUIET; break;
         case 'v': verbosity = FTSA_CLI_VERBOSE; break;
+        case 't': dopts.trace_path = optarg; break;
         case 'h': run_usage(stdout); return FTSA_EXIT_OK;
         default: return FTSA_EXIT_USAGE;
         }
@@ -666,7 +671,7 @@ int ftsa_cmd_run(int argc, char **argv)
         return FTSA_EXIT_FAIL;
     }
     if (ftsa_faults_read(faults_path, &list, &err) || ftsa_dataset_load(data, FTSA_SPLIT_TEST, &ds, &err) ||
-        ftsa_dev_open(backend, &net, NULL, &dev, &err))
+        ftsa_dev_open(backend, &net, &dopts, &dev, &err))
         goto fail;
     if ((uint64_t)first + images > ds.count) {
         ftsa_cli_error(cmd, "--first %u --images %u: images %u..%llu requested, the test set has "

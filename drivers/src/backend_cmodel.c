@@ -147,6 +147,10 @@ static ftsa_status_t hw_open(ftsa_backend_t *be, uint32_t array_n, ftsa_err_t *e
 static ftsa_status_t cm_open(ftsa_backend_t **be, const ftsa_net_t *net, const ftsa_dev_opts_t *opts,
                              ftsa_err_t *err)
 {
+    if (opts->trace_path)
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "the cmodel back end has no signals to trace (a waveform needs the RTL: "
+                         "--backend rtl)");
     ftsa_backend_t *b = calloc(1, sizeof *b);
     if (!b)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory");

@@ -1,17 +1,26 @@
 // Thin C++ shim: clocks a Verilated ftsa_top, models host memory on its bus
-// (one request per cycle, read data one cycle later), drives the CSR and fault
-// ports, and writes an FST waveform on request.  No behaviour of its own.
+// (zero-wait: every request taken, read data one cycle later; or seeded random
+// stalls), drives the CSR and fault ports, and writes a waveform on request.
+// No behaviour of its own.
 #include "ftsa/sim.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "Vftsa_top_n16.h"
 #include "Vftsa_top_n8.h"
+#include "Vftsa_top_xu16.h"
 extern "C" { // C headers without their own guards
 #include "ftsa/faults.h"
+#include "ftsa/rng.h"
 }
 #include "ftsa/hw_regs.h"
+#include "gtkwave/fstapi.h"
 #include "svdpi.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -37,22 +46,32 @@ public:
     virtual void set_reset(bool rst_n) = 0;
     virtual bool busy() = 0;
     virtual void bus_req(bool *valid, bool *we, uint32_t *addr, uint32_t *wdata) = 0;
-    virtual void bus_rsp(bool valid, uint32_t rdata) = 0;
+    virtual void bus_rsp(bool ready, bool valid, uint32_t rdata) = 0;
     virtual uint32_t csr_read(uint32_t addr) = 0;
     virtual void csr_drive(bool we, uint32_t addr, uint32_t value) = 0;
     virtual void fault_drive(bool we, uint32_t mem, uint32_t kind, uint32_t addr,
                              const uint32_t *mask, uint32_t words) = 0;
-    virtual void trace_open(const char *path) = 0;
+    virtual bool trace_open(const char *path) = 0; // false: cannot write it
     virtual void trace_dump(uint64_t time) = 0;
+    virtual void trace_close() = 0;
 };
 
-template <class V, uint32_t FltWords> class ModelOf : public Model {
+template <class V, uint32_t FltWords, bool Traced = true> class ModelOf : public Model {
 public:
-    ModelOf() : ctx_(new VerilatedContext), top_(new V(ctx_.get())) {}
+    // xseed != 0: the model was Verilated with --x-initial unique; draw every
+    // register and memory word that has no reset or initial value from xseed.
+    explicit ModelOf(uint64_t xseed = 0) : ctx_(new VerilatedContext)
+    {
+        if (xseed) {
+            std::string seed = "+verilator+seed+" + std::to_string(xseed);
+            const char *argv[] = {"ftsa_sim", seed.c_str(), "+verilator+rand+reset+2"};
+            ctx_->commandArgs(3, argv);
+        }
+        top_.reset(new V(ctx_.get()));
+    }
     ~ModelOf() override
     {
-        if (fst_)
-            fst_->close();
+        trace_close();
         top_->final();
         fst_.reset();
         top_.reset();
@@ -76,9 +95,9 @@ public:
         *addr = top_->hreq_addr_o;
         *wdata = top_->hreq_wdata_o;
     }
-    void bus_rsp(bool valid, uint32_t rdata) override
+    void bus_rsp(bool ready, bool valid, uint32_t rdata) override
     {
-        top_->hreq_ready_i = 1; // zero-wait host memory
+        top_->hreq_ready_i = ready;
         top_->hrsp_valid_i = valid;
         top_->hrsp_rdata_i = rdata;
     }
@@ -104,17 +123,27 @@ public:
         for (uint32_t i = 0; i < FltWords; i++)
             top_->flt_data_i[i] = mask && i < words ? mask[i] : 0;
     }
-    void trace_open(const char *path) override
+    bool trace_open(const char *path) override
     {
-        ctx_->traceEverOn(true);
-        fst_.reset(new VerilatedFstC);
-        top_->trace(fst_.get(), 99);
-        fst_->open(path);
+        if constexpr (Traced) {
+            ctx_->traceEverOn(true);
+            fst_.reset(new VerilatedFstC);
+            top_->trace(fst_.get(), 99);
+            fst_->open(path);
+            return fst_->isOpen();
+        }
+        return false;
     }
     void trace_dump(uint64_t time) override
     {
         if (fst_)
             fst_->dump(time);
+    }
+    void trace_close() override
+    {
+        if (fst_)
+            fst_->close();
+        fst_.reset();
     }
 
 private:
@@ -125,13 +154,20 @@ private:
 
 } // namespace
 
+struct Response {
+    uint64_t due; // cycle in which hrsp_valid_i presents it
+    uint32_t data;
+};
+
 struct ftsa_sim {
     std::unique_ptr<Model> model;
     uint32_t n = 0;
     std::vector<uint8_t> host;
     uint64_t cycle = 0;
-    bool rsp_valid = false; // read answered in the next cycle
-    uint32_t rsp_data = 0;
+    std::deque<Response> rsp; // reads taken, in order
+    bool stalls = false;
+    ftsa_sim_bus_t bus{};
+    ftsa_rng_t bus_rng{};
     uint64_t bad_access = 0;
     uint32_t bad_addr = 0;
     std::vector<Upset> upsets;
@@ -142,6 +178,9 @@ struct ftsa_sim {
     std::vector<std::pair<uint32_t, uint32_t>> masked;
     bool in_run = false;
     uint64_t origin = 0, run_cycles = 0;
+    // A .vcd trace is written as FST to fst_tmp and converted when it closes.
+    FILE *vcd = nullptr;
+    std::string fst_tmp;
     bool record = false;
     std::vector<ftsa_access_t> accesses;
 };
@@ -200,13 +239,24 @@ static void clock_cycle(ftsa_sim_t *s)
     bool valid, we;
     uint32_t addr, wdata;
     m.bus_req(&valid, &we, &addr, &wdata);
-    m.bus_rsp(s->rsp_valid, s->rsp_data);
-    s->rsp_valid = valid && !we;
-    s->rsp_data = 0;
-    if (valid && we)
+    // Zero-wait: ready, data in the next cycle.  With stalls: ready low with
+    // probability p_busy, a read's data late by 1..max_late more cycles with
+    // probability p_late (responses stay in order, one per cycle).
+    bool ready = !s->stalls || ftsa_rng_uniform(&s->bus_rng) >= s->bus.p_busy;
+    bool rsp_now = !s->rsp.empty() && s->rsp.front().due == s->cycle;
+    m.bus_rsp(ready, rsp_now, rsp_now ? s->rsp.front().data : 0);
+    if (rsp_now)
+        s->rsp.pop_front();
+    if (valid && ready && we) {
         host_write(s, addr, wdata);
-    else if (valid)
-        s->rsp_data = host_read(s, addr);
+    } else if (valid && ready) {
+        uint64_t due = s->cycle + 1;
+        if (s->stalls && s->bus.max_late && ftsa_rng_uniform(&s->bus_rng) < s->bus.p_late)
+            due += 1 + ftsa_rng_below(&s->bus_rng, s->bus.max_late);
+        if (!s->rsp.empty() && due <= s->rsp.back().due)
+            due = s->rsp.back().due + 1;
+        s->rsp.push_back(Response{due, host_read(s, addr)});
+    }
     const Upset *u = nullptr;
     for (const Upset &x : s->upsets)
         if (x.cycle == s->cycle)
@@ -234,20 +284,82 @@ int ftsa_sim_has_array(uint32_t array_n)
     return array_n == 8 || array_n == 16;
 }
 
-ftsa_status_t ftsa_sim_create(uint32_t array_n, size_t host_bytes, const char *trace_path,
-                              ftsa_sim_t **sim, ftsa_err_t *err)
+int ftsa_sim_has_xrand(uint32_t array_n)
 {
-    if (!ftsa_sim_has_array(array_n))
-        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
-                         "no Verilated RTL for a %ux%u array (this build has 8 and 16)", array_n,
-                         array_n);
+    return array_n == 16;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && !strcmp(s + n - t, tail);
+}
+
+// The file name's extension picks the format.  Every way the file cannot be
+// written is an error here, before the first cycle.
+static ftsa_status_t trace_open(ftsa_sim_t *s, const char *path, ftsa_err_t *err)
+{
+    bool vcd = ends_with(path, ".vcd");
+    if (!vcd && !ends_with(path, ".fst"))
+        return ftsa_fail(err, FTSA_E_INVALID,
+                         "trace %s: name the file .vcd (VCD) or .fst (FST, smaller)", path);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return ftsa_fail(err, FTSA_E_IO, "cannot write trace %s: %s", path, strerror(errno));
+    if (vcd) {
+        s->vcd = f;
+        s->fst_tmp = std::string(path) + ".tmp.fst";
+    } else {
+        fclose(f);
+    }
+    const char *fst = vcd ? s->fst_tmp.c_str() : path;
+    if (!s->model->trace_open(fst)) {
+        if (s->vcd)
+            fclose(s->vcd);
+        s->vcd = nullptr;
+        return ftsa_fail(err, FTSA_E_IO, "cannot write trace %s", fst);
+    }
+    return FTSA_OK;
+}
+
+// VCD: the FST written so far, converted (fstapi's reader writes VCD text).
+static ftsa_status_t trace_close(ftsa_sim_t *s, ftsa_err_t *err)
+{
+    s->model->trace_close();
+    if (!s->vcd)
+        return FTSA_OK;
+    ftsa_status_t st = FTSA_OK;
+    void *rd = fstReaderOpen(s->fst_tmp.c_str());
+    if (!rd) {
+        st = ftsa_fail(err, FTSA_E_IO, "cannot read back %s to convert it", s->fst_tmp.c_str());
+    } else {
+        // The hierarchy pass sets up the facilities the mask then selects.
+        if (!fstReaderProcessHier(rd, s->vcd))
+            st = ftsa_fail(err, FTSA_E_IO, "cannot convert %s to VCD", s->fst_tmp.c_str());
+        fstReaderSetFacProcessMaskAll(rd);
+        if (!st && !fstReaderIterBlocks(rd, nullptr, nullptr, s->vcd))
+            st = ftsa_fail(err, FTSA_E_IO, "cannot convert %s to VCD", s->fst_tmp.c_str());
+        fstReaderClose(rd);
+    }
+    if (fclose(s->vcd) && !st)
+        st = ftsa_fail(err, FTSA_E_IO, "cannot write the VCD trace: %s", strerror(errno));
+    s->vcd = nullptr;
+    remove(s->fst_tmp.c_str());
+    return st;
+}
+
+static ftsa_status_t create(uint32_t array_n, size_t host_bytes, const char *trace_path,
+                            uint64_t xseed, ftsa_sim_t **sim, ftsa_err_t *err)
+{
     ftsa_sim_t *s = new (std::nothrow) ftsa_sim;
     if (!s)
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the RTL simulator");
     try {
         s->n = array_n;
         s->host.assign(host_bytes, 0);
-        if (array_n == 8)
+        if (xseed)
+            s->model.reset(new ModelOf<Vftsa_top_xu16, 16, false>(xseed));
+        else if (array_n == 8)
             s->model.reset(new ModelOf<Vftsa_top_n8, 8>);
         else
             s->model.reset(new ModelOf<Vftsa_top_n16, 16>);
@@ -255,8 +367,13 @@ ftsa_status_t ftsa_sim_create(uint32_t array_n, size_t host_bytes, const char *t
         delete s;
         return ftsa_fail(err, FTSA_E_NOMEM, "out of memory for the RTL simulator");
     }
-    if (trace_path)
-        s->model->trace_open(trace_path);
+    if (trace_path) {
+        ftsa_status_t st = trace_open(s, trace_path, err);
+        if (st) {
+            delete s;
+            return st;
+        }
+    }
     s->model->csr_drive(false, 0, 0);
     s->model->fault_drive(false, 0, 0, 0, nullptr, 0);
     ftsa_sim_reset(s);
@@ -264,13 +381,62 @@ ftsa_status_t ftsa_sim_create(uint32_t array_n, size_t host_bytes, const char *t
     return FTSA_OK;
 }
 
+ftsa_status_t ftsa_sim_create(uint32_t array_n, size_t host_bytes, const char *trace_path,
+                              ftsa_sim_t **sim, ftsa_err_t *err)
+{
+    if (!ftsa_sim_has_array(array_n))
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "no Verilated RTL for a %ux%u array (this build has 8 and 16)", array_n,
+                         array_n);
+    return create(array_n, host_bytes, trace_path, 0, sim, err);
+}
+
+ftsa_status_t ftsa_sim_create_xrand(uint32_t array_n, size_t host_bytes, uint64_t seed,
+                                    ftsa_sim_t **sim, ftsa_err_t *err)
+{
+    if (!ftsa_sim_has_xrand(array_n))
+        return ftsa_fail(err, FTSA_E_UNSUPPORTED,
+                         "no --x-initial unique build for a %ux%u array (this build has 16)",
+                         array_n, array_n);
+    if (!seed)
+        return ftsa_fail(err, FTSA_E_INVALID,
+                         "X seed 0 would let Verilator pick one at random: give a seed > 0");
+    return create(array_n, host_bytes, nullptr, seed, sim, err);
+}
+
+ftsa_status_t ftsa_sim_set_bus(ftsa_sim_t *sim, const ftsa_sim_bus_t *bus, ftsa_err_t *err)
+{
+    if (!bus) {
+        sim->stalls = false;
+        return FTSA_OK;
+    }
+    if (!(bus->p_busy >= 0 && bus->p_busy < 1) || !(bus->p_late >= 0 && bus->p_late <= 1))
+        return ftsa_fail(err, FTSA_E_INVALID,
+                         "bus stall probabilities must be in [0, 1) (busy %g) and [0, 1] (late %g)",
+                         bus->p_busy, bus->p_late);
+    if (!sim->rsp.empty())
+        return ftsa_fail(err, FTSA_E_INVALID, "bus model changed with reads in flight");
+    sim->bus = *bus;
+    sim->stalls = true;
+    ftsa_rng_seed(&sim->bus_rng, bus->seed);
+    return FTSA_OK;
+}
+
+ftsa_status_t ftsa_sim_trace_close(ftsa_sim_t *sim, ftsa_err_t *err)
+{
+    return trace_close(sim, err);
+}
+
 void ftsa_sim_destroy(ftsa_sim_t *sim)
 {
+    if (sim)
+        trace_close(sim, nullptr);
     delete sim;
 }
 
 void ftsa_sim_reset(ftsa_sim_t *sim)
 {
+    sim->rsp.clear();
     sim->model->set_reset(false);
     ftsa_sim_step(sim, 2);
     sim->model->set_reset(true);

@@ -22,10 +22,36 @@ typedef struct ftsa_sim ftsa_sim_t;
 int ftsa_sim_has_array(uint32_t array_n);
 
 /* Create a simulator with host_bytes of zeroed host memory, reset applied.
- * trace_path: FST file to write, or NULL. */
+ * trace_path: waveform to write, or NULL; its extension picks the format
+ * (.vcd or .fst; anything else is FTSA_E_INVALID), and a file that cannot be
+ * created is FTSA_E_IO. */
 ftsa_status_t ftsa_sim_create(uint32_t array_n, size_t host_bytes, const char *trace_path,
                               ftsa_sim_t **sim, ftsa_err_t *err);
 void ftsa_sim_destroy(ftsa_sim_t *sim);
+/* Finish the waveform (a VCD is converted from FST here) and report whether
+ * it was written; destroy does it too but cannot report. */
+ftsa_status_t ftsa_sim_trace_close(ftsa_sim_t *sim, ftsa_err_t *err);
+
+/* The build Verilated with --x-initial unique --x-assign unique (N = 16 only):
+ * every register and SRAM word without a reset or initial value starts from a
+ * value drawn from seed > 0 (the runtime flags +verilator+seed+SEED
+ * +verilator+rand+reset+2), as a 4-state simulator would leave X.  No trace. */
+int ftsa_sim_has_xrand(uint32_t array_n);
+ftsa_status_t ftsa_sim_create_xrand(uint32_t array_n, size_t host_bytes, uint64_t seed,
+                                    ftsa_sim_t **sim, ftsa_err_t *err);
+
+/* Host-memory model on the bus (docs/host-interface.md).  Default zero-wait:
+ * every request taken in its cycle (hreq_ready_i high), read data in the next.
+ * With stalls, per cycle hreq_ready_i is low with probability p_busy, and a
+ * read's data comes 1..max_late cycles later than that with probability
+ * p_late, in order; all drawn from seed.  NULL: back to zero-wait.  Outputs
+ * are unchanged; RUN_CYCLES grows by what CSR STALL_CYCLES counts. */
+typedef struct {
+    uint64_t seed;
+    double p_busy, p_late;
+    uint32_t max_late;
+} ftsa_sim_bus_t;
+ftsa_status_t ftsa_sim_set_bus(ftsa_sim_t *sim, const ftsa_sim_bus_t *bus, ftsa_err_t *err);
 
 /* Hold reset for two cycles (SRAM contents and fault masks are kept). */
 void ftsa_sim_reset(ftsa_sim_t *sim);
