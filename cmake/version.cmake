@@ -1,20 +1,12 @@
 # Writes ftsa_version.h (ftsa --version, ftsa_version()): the project version,
-# the revision of the RTL (SHA-256 over the names and contents of
-# rtl/'s .v, .vh and .vlt files), the
+# the revision of the RTL (cmake/rtl_rev.cmake), the
 # source tree's git revision when there is one, and the build options.
 # Run at build time (cmake -P) so an RTL edit changes the reported revision
 # without a reconfigure; the header is rewritten only when its text changes.
 # In: SRC, OUT, VERSION, OPTIONS.
-file(GLOB_RECURSE rtl_files RELATIVE ${SRC}/rtl ${SRC}/rtl/*.v ${SRC}/rtl/*.vh ${SRC}/rtl/*.vlt)
-list(SORT rtl_files)
-set(rtl_sum "")
-foreach(f ${rtl_files})
-  file(SHA256 ${SRC}/rtl/${f} h)
-  string(APPEND rtl_sum "${f} ${h}\n")
-endforeach()
-string(SHA256 rtl_rev "${rtl_sum}")
-string(SUBSTRING ${rtl_rev} 0 16 rtl_rev)
-list(LENGTH rtl_files rtl_n)
+include(${CMAKE_CURRENT_LIST_DIR}/rtl_rev.cmake)
+ftsa_rtl_rev(${SRC}/rtl rtl_rev)
+set(rtl_n ${rtl_rev_FILES})
 
 set(git_rev "unknown")
 find_program(GIT git)
