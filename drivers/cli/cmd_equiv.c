@@ -47,8 +47,8 @@ static int parse(int argc, char **argv, eq_args_t *a)
         {0, 0, 0, 0},
     };
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt(CMD, argc, argv, "h", opts, NULL)) != -1) {
         int r = ftsa_cli_inputs_opt(CMD, c, optarg, 10000, &a->in);
         if (r < 0)
             return FTSA_EXIT_USAGE;

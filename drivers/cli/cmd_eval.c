@@ -9,7 +9,7 @@
 #include "ftsa/driver.h"
 #include "ftsa/model_file.h"
 
-enum { EVAL_CHUNK = 200 }; /* images per progress step */
+enum { EVAL_FIRST_CHUNK = 16 }; /* images before the speed is known */
 
 static void usage(FILE *out)
 {
@@ -173,11 +173,18 @@ int ftsa_cmd_eval(int argc, char **argv)
     ftsa_cli_progress_t pr;
     ftsa_cli_progress_start(&pr, "eval", "images", images, verbosity, 2.0);
     double t0 = ftsa_cli_now();
-    /* Chunks keep progress on stderr for slow back ends; a chunk is classified
-     * over the threads. */
-    for (uint32_t i = 0; i < images; i += EVAL_CHUNK) {
+    /* Chunks keep progress on stderr: a tenth of the run, or less where that
+     * would take over half a second at the speed measured so far (slow back
+     * ends).  A chunk is classified over the threads. */
+    uint32_t tenth = images / 10 ? images / 10 : 1, chunk = tenth < EVAL_FIRST_CHUNK ? tenth : EVAL_FIRST_CHUNK;
+    for (uint32_t i = 0; i < images; i += chunk) {
         ftsa_cli_progress(&pr, i, 0);
-        uint32_t n = images - i < EVAL_CHUNK ? images - i : EVAL_CHUNK, ok = 0;
+        double elapsed = ftsa_cli_now() - t0;
+        if (i && elapsed > 0) {
+            double half_second = i / elapsed * 0.5;
+            chunk = half_second < 1 ? 1 : half_second > tenth ? tenth : (uint32_t)half_second;
+        }
+        uint32_t n = images - i < chunk ? images - i : chunk, ok = 0;
         if (ftsa_dev_classify(dev, &ds, i, n, NULL, &ok, &err)) {
             ftsa_cli_error("eval", "%s", err.msg);
             goto out_dev;

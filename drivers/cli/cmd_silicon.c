@@ -419,8 +419,8 @@ static int parse(int argc, char **argv, sil_args_t *a)
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     int c, v;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    optind = 0;
+    while ((c = ftsa_cli_getopt(CMD, argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'M': a->csv = optarg; break;
         case 'm': a->model = optarg; break;

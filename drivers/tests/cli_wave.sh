@@ -25,7 +25,7 @@ check fst 0 "accuracy" -- "$ftsa" eval $m --backend rtl --trace "$tmp/w.fst"
 head -c 200 "$tmp/w.fst" | grep -q '\$date\|\$timescale' &&
   { echo "FAIL fst-is-fst: the .fst file is VCD text"; fail=1; } || echo "ok   fst-is-fst"
 [ -s "$tmp/w.fst" ] || { echo "FAIL fst-written: empty"; fail=1; }
-check bad-dir 1 "cannot write trace $tmp/none/w.vcd" -- "$ftsa" eval $m --backend rtl --trace "$tmp/none/w.vcd"
+check bad-dir 1 "cannot create $tmp/none/w.vcd" -- "$ftsa" eval $m --backend rtl --trace "$tmp/none/w.vcd"
 check bad-ext 1 "name the file .vcd (VCD) or .fst" -- "$ftsa" eval $m --backend rtl --trace "$tmp/w.txt"
 check cmodel 1 "cmodel back end has no signals to trace" -- "$ftsa" eval $m --backend cmodel --trace "$tmp/c.vcd"
 [ ! -e "$tmp/c.vcd" ] && echo "ok   cmodel-writes-nothing" || { echo "FAIL cmodel-writes-nothing"; fail=1; }
