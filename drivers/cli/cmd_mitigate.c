@@ -146,6 +146,7 @@ static int parse(int argc, char **argv, opts_t *o)
         {"epochs", required_argument, 0, OPT_VALUE},    {"lambda", required_argument, 0, OPT_VALUE},
         {"lr", required_argument, 0, OPT_VALUE},        {"k", required_argument, 0, OPT_VALUE},
         {"batch", required_argument, 0, OPT_VALUE},     {"train-images", required_argument, 0, OPT_VALUE},
+        {"threads", required_argument, 0, OPT_VALUE},
         {"quiet", no_argument, 0, 'q'},                 {"per-channel", no_argument, 0, 'p'},
         {"help", no_argument, 0, 'h'},                  {0, 0, 0, 0},
     };
