@@ -111,6 +111,22 @@ def verilog_modules(extra=None):
     return found
 
 
+def reachable_files(top, modules):
+    """The files of top and of every module their text names: Yosys reads only
+    these, so a block's netlist (ABC's result depends on the design it is
+    given) does not change when an unrelated module is added to rtl/."""
+    todo, files = [top], set()
+    while todo:
+        f = modules[todo.pop()]
+        if f in files:
+            continue
+        files.add(f)
+        with open(f) as fh:
+            words = set(re.findall(r"\b\w+\b", fh.read()))
+        todo += [m for m in words & modules.keys() if modules[m] not in files]
+    return files
+
+
 def read_liberty(path):
     """cell -> {area, inputs: {pin: cap fF}, clock: pin or None, ff: bool}."""
     text = open(path).read()
@@ -144,7 +160,7 @@ def yosys_script(block, modules, workdir):
             raise FlowError(f"SRAM macro module {macro} not found in rtl/*.v "
                             f"(update MACROS in scripts/synth/synth.py)")
     macro_files = sorted({modules[m] for m in MACROS})
-    sources = sorted({f for m, f in modules.items() if f not in macro_files})
+    sources = sorted(f for f in reachable_files(block["top"], modules) if f not in macro_files)
     chparam = "\n".join(f"chparam -set {k} {v} {block['top']}" for k, v in block["params"])
     incdirs = " ".join(f"-I{d}" for d in [RTL] + [os.path.join(RTL, d) for d in OWN_DIRS])
     out = {k: os.path.join(workdir, f"{block['name']}.{k}")
